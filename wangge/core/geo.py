@@ -1,0 +1,136 @@
+"""Geometry helpers: validation of GeoJSON input, geodesic areas, points.
+
+Geometry is stored as GeoJSON (WGS84 lon/lat) and handled with shapely. Areas are computed
+on the WGS84 ellipsoid (pyproj.Geod), never in degrees².
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import shapely
+from pyproj import Geod
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.validation import explain_validity
+
+from wangge.core.errors import DomainError
+
+_GEOD = Geod(ellps="WGS84")
+
+Areal = Polygon | MultiPolygon
+
+
+def area_m2(geom: BaseGeometry) -> float:
+    """Geodesic area of a (multi)polygon in square metres."""
+    if geom.is_empty:
+        return 0.0
+    area, _perimeter = _GEOD.geometry_area_perimeter(geom)
+    return abs(area)
+
+
+def area_km2(geom: BaseGeometry) -> float:
+    return area_m2(geom) / 1_000_000
+
+
+def where(geom: BaseGeometry) -> dict[str, float]:
+    """A point inside the geometry, for telling a person where a problem is."""
+    p = geom.representative_point() if not geom.is_empty else Point(0, 0)
+    return {"lon": round(p.x, 6), "lat": round(p.y, 6)}
+
+
+def parse_point(lon: Any, lat: Any) -> Point:
+    """Validate a WGS84 longitude/latitude pair and return a shapely Point.
+
+    Latitude outside ±90 with a longitude that would fit as a latitude is almost always a
+    swapped pair; the message says so.
+    """
+    values: dict[str, float] = {}
+    for name, raw in (("lon", lon), ("lat", lat)):
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise DomainError(f"{name} must be a number, got {raw!r}", field=name) from None
+        if not math.isfinite(value):
+            raise DomainError(f"{name} must be a finite number, got {raw!r}", field=name)
+        values[name] = value
+    x, y = values["lon"], values["lat"]
+    if not -90 <= y <= 90:
+        hint = (
+            "; longitude and latitude look swapped (give lon first, then lat)"
+            if -90 <= x <= 90 and -180 <= y <= 180
+            else ""
+        )
+        raise DomainError(f"latitude {y} is out of range -90..90{hint}", field="lat")
+    if not -180 <= x <= 180:
+        raise DomainError(f"longitude {x} is out of range -180..180", field="lon")
+    return Point(x, y)
+
+
+def parse_areal(obj: Any, *, field: str = "geometry") -> Areal:
+    """Validate a GeoJSON Polygon or MultiPolygon and return it as a shapely geometry."""
+    if not isinstance(obj, dict):
+        raise DomainError("geometry must be a GeoJSON object", field=field)
+    gtype = obj.get("type")
+    if gtype not in ("Polygon", "MultiPolygon"):
+        raise DomainError(
+            f"geometry must be a Polygon or MultiPolygon, got {gtype!r}", field=field
+        )
+    coords = obj.get("coordinates")
+    if not isinstance(coords, list) or not coords:
+        raise DomainError("geometry has no coordinates", field=field)
+    rings = coords if gtype == "Polygon" else [ring for poly in coords for ring in poly]
+    for ring in rings:
+        if not isinstance(ring, list) or len(ring) < 4:
+            raise DomainError(
+                "every polygon ring needs at least 4 positions (closed)", field=field
+            )
+        for pos in ring:
+            if (
+                not isinstance(pos, list | tuple)
+                or len(pos) < 2
+                or not all(isinstance(v, int | float) and math.isfinite(v) for v in pos[:2])
+            ):
+                raise DomainError(f"invalid position {pos!r}", field=field)
+            lon, lat = pos[0], pos[1]
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                raise DomainError(
+                    f"position {pos!r} is outside WGS84 longitude/latitude ranges"
+                    " (are longitude and latitude swapped?)",
+                    field=field,
+                )
+        if list(ring[0][:2]) != list(ring[-1][:2]):
+            raise DomainError("a polygon ring is not closed (first ≠ last position)", field=field)
+    try:
+        geom = shape(obj)
+    except Exception as exc:  # noqa: BLE001 - shapely raises several types for bad input
+        raise DomainError(f"geometry cannot be read: {exc}", field=field) from None
+    if geom.is_empty:
+        raise DomainError("geometry is empty", field=field)
+    if not geom.is_valid:
+        reason = explain_validity(geom)
+        label = "self-intersecting" if "Self-intersection" in reason else "invalid"
+        raise DomainError(f"{label} geometry: {reason}", field=field)
+    if area_m2(geom) <= 0:
+        raise DomainError("geometry has no area", field=field)
+    return geom  # type: ignore[return-value]
+
+
+def to_geojson(geom: BaseGeometry) -> dict[str, Any]:
+    return dict(mapping(geom))
+
+
+def from_geojson(obj: dict[str, Any]) -> BaseGeometry:
+    """Read stored (already validated) GeoJSON."""
+    return shape(obj)
+
+
+def polygons(geom: BaseGeometry) -> list[Polygon]:
+    """The polygon parts of any geometry (intersections can yield lines and points too)."""
+    return [g for g in shapely.get_parts(geom) if isinstance(g, Polygon) and not g.is_empty] + [
+        p
+        for g in shapely.get_parts(geom)
+        if isinstance(g, MultiPolygon)
+        for p in g.geoms
+    ]
