@@ -106,7 +106,10 @@ DATABASES = {
     if _database_url
     else sqlite_database(DATA_DIR / "wangge.sqlite3")
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != ":memory:":
+if (
+    DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    and DATABASES["default"]["NAME"] != ":memory:"
+):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -204,6 +207,8 @@ LEAFLET_CONFIG = {
 # GEOMETRY
 # Slivers smaller than this (m²) are floating-point noise, not gaps or overlaps.
 WANGGE_PARTITION_TOLERANCE_M2 = env_float("WANGGE_PARTITION_TOLERANCE_M2", 1.0, minimum=0.0)
+# …and so are slivers thinner than this (m), whatever their area.
+WANGGE_PARTITION_SLIVER_M = env_float("WANGGE_PARTITION_SLIVER_M", 0.05, minimum=0.0)
 
 # SECURITY
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

@@ -6,6 +6,7 @@ on the WGS84 ellipsoid (pyproj.Geod), never in degrees².
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -28,6 +29,22 @@ def area_m2(geom: BaseGeometry) -> float:
         return 0.0
     area, _perimeter = _GEOD.geometry_area_perimeter(geom)
     return abs(area)
+
+
+def is_noise(geom: BaseGeometry, *, min_area_m2: float, min_width_m: float) -> bool:
+    """True for a piece too small or too thin to be a real gap or overlap.
+
+    Two grids cut from the same line disagree in the last bits of their coordinates; along a
+    5 km edge that leaves slivers of a square metre but a fraction of a millimetre wide. The
+    mean width of a sliver is about 2 × area / perimeter.
+    """
+    if geom.is_empty:
+        return True
+    area, perimeter = _GEOD.geometry_area_perimeter(geom)
+    area = abs(area)
+    if area <= min_area_m2:
+        return True
+    return perimeter > 0 and 2 * area / perimeter < min_width_m
 
 
 def area_km2(geom: BaseGeometry) -> float:
@@ -74,18 +91,14 @@ def parse_areal(obj: Any, *, field: str = "geometry") -> Areal:
         raise DomainError("geometry must be a GeoJSON object", field=field)
     gtype = obj.get("type")
     if gtype not in ("Polygon", "MultiPolygon"):
-        raise DomainError(
-            f"geometry must be a Polygon or MultiPolygon, got {gtype!r}", field=field
-        )
+        raise DomainError(f"geometry must be a Polygon or MultiPolygon, got {gtype!r}", field=field)
     coords = obj.get("coordinates")
-    if not isinstance(coords, list) or not coords:
+    if not isinstance(coords, list | tuple) or not coords:
         raise DomainError("geometry has no coordinates", field=field)
     rings = coords if gtype == "Polygon" else [ring for poly in coords for ring in poly]
     for ring in rings:
-        if not isinstance(ring, list) or len(ring) < 4:
-            raise DomainError(
-                "every polygon ring needs at least 4 positions (closed)", field=field
-            )
+        if not isinstance(ring, list | tuple) or len(ring) < 4:
+            raise DomainError("every polygon ring needs at least 4 positions (closed)", field=field)
         for pos in ring:
             if (
                 not isinstance(pos, list | tuple)
@@ -104,7 +117,7 @@ def parse_areal(obj: Any, *, field: str = "geometry") -> Areal:
             raise DomainError("a polygon ring is not closed (first ≠ last position)", field=field)
     try:
         geom = shape(obj)
-    except Exception as exc:  # noqa: BLE001 - shapely raises several types for bad input
+    except Exception as exc:
         raise DomainError(f"geometry cannot be read: {exc}", field=field) from None
     if geom.is_empty:
         raise DomainError("geometry is empty", field=field)
@@ -118,7 +131,8 @@ def parse_areal(obj: Any, *, field: str = "geometry") -> Areal:
 
 
 def to_geojson(geom: BaseGeometry) -> dict[str, Any]:
-    return dict(mapping(geom))
+    """GeoJSON with plain lists (what JSON storage and parse_areal expect)."""
+    return json.loads(json.dumps(mapping(geom)))
 
 
 def from_geojson(obj: dict[str, Any]) -> BaseGeometry:
@@ -129,8 +143,5 @@ def from_geojson(obj: dict[str, Any]) -> BaseGeometry:
 def polygons(geom: BaseGeometry) -> list[Polygon]:
     """The polygon parts of any geometry (intersections can yield lines and points too)."""
     return [g for g in shapely.get_parts(geom) if isinstance(g, Polygon) and not g.is_empty] + [
-        p
-        for g in shapely.get_parts(geom)
-        if isinstance(g, MultiPolygon)
-        for p in g.geoms
+        p for g in shapely.get_parts(geom) if isinstance(g, MultiPolygon) for p in g.geoms
     ]

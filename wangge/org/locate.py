@@ -63,7 +63,9 @@ _index: _Index | None = None
 
 
 def _current_key() -> tuple[int, datetime | None]:
-    agg = Grid.objects.filter(geometry__isnull=False).aggregate(n=Count("id"), last=Max("updated_at"))
+    agg = Grid.objects.filter(geometry__isnull=False).aggregate(
+        n=Count("id"), last=Max("updated_at")
+    )
     return (agg["n"], agg["last"])
 
 

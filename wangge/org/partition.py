@@ -2,7 +2,8 @@
 
 For each subdistrict: invalid polygons, overlaps between grids, gaps between the grids and
 the outline, grids (partly) outside the outline, and the workload balance across grids.
-Slivers below WANGGE_PARTITION_TOLERANCE_M2 are floating-point noise and are ignored.
+Slivers below WANGGE_PARTITION_TOLERANCE_M2, or thinner than WANGGE_PARTITION_SLIVER_M, are
+floating-point noise and are ignored.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from wangge.core.geo import area_m2, from_geojson, polygons, where
+from wangge.core.geo import area_m2, from_geojson, is_noise, polygons, where
 from wangge.org.models import Grid, Subdistrict
 
 
@@ -45,7 +46,7 @@ class Spread:
     minimum: float
     maximum: float
     mean: float
-    ratio: float  # max / min: how many times the largest exceeds the smallest
+    ratio: float | None  # max / min (None when the smallest is 0)
     cv: float  # coefficient of variation
 
 
@@ -82,14 +83,19 @@ def _spread(values: list[float]) -> Spread | None:
         minimum=round(lo, 4),
         maximum=round(hi, 4),
         mean=round(mean, 4),
-        ratio=round(hi / lo, 3) if lo else float("inf") if hi else 1.0,
+        ratio=round(hi / lo, 3) if lo else None,
         cv=round(cv, 4),
     )
 
 
-def _pieces(geom: BaseGeometry, tolerance: float) -> Iterable[BaseGeometry]:
+def significant_pieces(geom: BaseGeometry) -> Iterable[BaseGeometry]:
+    """The polygon parts of ``geom`` that are real, not floating-point slivers."""
     for part in polygons(geom):
-        if area_m2(part) > tolerance:
+        if not is_noise(
+            part,
+            min_area_m2=settings.WANGGE_PARTITION_TOLERANCE_M2,
+            min_width_m=settings.WANGGE_PARTITION_SLIVER_M,
+        ):
             yield part
 
 
@@ -104,18 +110,21 @@ def check_subdistrict(
     case_counts: CaseCounter | None = None,
 ) -> SubdistrictReport:
     """Check one subdistrict. Counters for staff and cases come from the apps that own them."""
-    tolerance = settings.WANGGE_PARTITION_TOLERANCE_M2
     grids = list(
-        Grid.objects.filter(community__subdistrict=subdistrict).order_by("code").only(
-            "id", "code", "name", "geometry"
-        )
+        Grid.objects.filter(community__subdistrict=subdistrict)
+        .order_by("code")
+        .only("id", "code", "name", "geometry")
     )
     problems: list[Problem] = []
     valid: list[tuple[Grid, BaseGeometry]] = []
     for grid in grids:
         if not grid.geometry:
             problems.append(
-                Problem("no_geometry", f"grid {grid.code} {grid.name} has no geometry", grids=[grid.code])
+                Problem(
+                    "no_geometry",
+                    f"grid {grid.code} {grid.name} has no geometry",
+                    grids=[grid.code],
+                )
             )
             continue
         geom = from_geojson(grid.geometry)
@@ -141,7 +150,7 @@ def check_subdistrict(
                 continue
             other_grid, other = valid[j]
             shared = geom.intersection(other)
-            for piece in _pieces(shared, tolerance):
+            for piece in significant_pieces(shared):
                 a = area_m2(piece)
                 problems.append(
                     Problem(
@@ -157,7 +166,7 @@ def check_subdistrict(
     union = shapely.union_all(geoms) if geoms else shapely.Polygon()
     outline = from_geojson(subdistrict.geometry) if subdistrict.geometry else None
     if outline is not None and outline.is_valid:
-        for piece in _pieces(outline.difference(union), tolerance):
+        for piece in significant_pieces(outline.difference(union)):
             a = area_m2(piece)
             problems.append(
                 Problem(
@@ -168,7 +177,7 @@ def check_subdistrict(
                 )
             )
         for grid, geom in valid:
-            for piece in _pieces(geom.difference(outline), tolerance):
+            for piece in significant_pieces(geom.difference(outline)):
                 a = area_m2(piece)
                 problems.append(
                     Problem(

@@ -63,4 +63,3 @@ def org_tree(territory: Territory) -> list[District]:
             "centers",
         )
     )
-

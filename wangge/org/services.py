@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from shapely import STRtree
@@ -15,9 +14,18 @@ from shapely.geometry.base import BaseGeometry
 
 from wangge.core import audit
 from wangge.core.errors import DomainError
-from wangge.core.geo import Areal, area_km2, area_m2, from_geojson, parse_areal, polygons, to_geojson, where
+from wangge.core.geo import (
+    Areal,
+    area_km2,
+    area_m2,
+    from_geojson,
+    parse_areal,
+    to_geojson,
+    where,
+)
 from wangge.org import locate
 from wangge.org.models import Community, Grid, Subdistrict
+from wangge.org.partition import significant_pieces
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -59,14 +67,12 @@ def find_overlaps(
     geom: BaseGeometry, others: list[tuple[str, str, BaseGeometry]], tree: STRtree | None = None
 ) -> list[tuple[int, BaseGeometry]]:
     """(index into ``others``, shared piece) for each other grid sharing more than the tolerance."""
-    tol = settings.WANGGE_PARTITION_TOLERANCE_M2
     tree = tree or STRtree([g for _, _, g in others])
     found = []
     for j in sorted(int(j) for j in tree.query(geom, predicate="intersects")):
-        for piece in polygons(geom.intersection(others[j][2])):
-            if area_m2(piece) > tol:
-                found.append((j, piece))
-                break
+        for piece in significant_pieces(geom.intersection(others[j][2])):
+            found.append((j, piece))
+            break
     return found
 
 
@@ -127,8 +133,11 @@ def subdistrict_set_outline(
     subdistrict.area_km2 = _km2(geom)
     subdistrict.save(update_fields=["geometry", "area_km2", "updated_at"])
     audit.record(
-        actor=actor, action="subdistrict.outline", object_type="subdistrict",
-        object_id=subdistrict.full_code, summary=f"{subdistrict.name}: {subdistrict.area_km2} km²",
+        actor=actor,
+        action="subdistrict.outline",
+        object_type="subdistrict",
+        object_id=subdistrict.full_code,
+        summary=f"{subdistrict.name}: {subdistrict.area_km2} km²",
     )
     return subdistrict
 
@@ -206,7 +215,9 @@ def parse_feature_collection(data: Any) -> list[ParsedFeature]:
             continue
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
-            errors.append(DomainError(f"feature #{i + 1}: properties must be an object", field=field))
+            errors.append(
+                DomainError(f"feature #{i + 1}: properties must be an object", field=field)
+            )
             continue
         label = _feature_label(i, props)
         code = props.get("code")
@@ -226,11 +237,15 @@ def parse_feature_collection(data: Any) -> list[ParsedFeature]:
         seen[code] = i
         name = str(props.get("name") or "").strip()
         if not name:
-            errors.append(DomainError(f"{label}: the name is missing", field=f"{field}.properties.name"))
+            errors.append(
+                DomainError(f"{label}: the name is missing", field=f"{field}.properties.name")
+            )
             continue
         if props.get("community") in (None, ""):
             errors.append(
-                DomainError(f"{label}: the community is missing", field=f"{field}.properties.community")
+                DomainError(
+                    f"{label}: the community is missing", field=f"{field}.properties.community"
+                )
             )
             continue
         community = _find_community(props["community"], communities, code)
@@ -251,14 +266,16 @@ def parse_feature_collection(data: Any) -> list[ParsedFeature]:
         extra = {k: v for k, v in props.items() if k not in ("code", "name", "community")}
         parsed.append(ParsedFeature(i, code, name, community, geom, extra))
 
-    # Overlaps among the file's grids and with grids already stored (that the file does not replace).
+    # Overlaps among the file's grids, and with stored grids the file does not replace.
     if not errors:
         codes = {p.code for p in parsed}
         existing = [
             (g.code, g.name, from_geojson(g.geometry))
             for g in Grid.objects.exclude(code__in=codes).filter(geometry__isnull=False)
         ]
-        pool: list[tuple[str, str, BaseGeometry]] = existing + [(p.code, p.name, p.geom) for p in parsed]
+        pool: list[tuple[str, str, BaseGeometry]] = existing + [
+            (p.code, p.name, p.geom) for p in parsed
+        ]
         tree = STRtree([g for _, _, g in pool])
         offset = len(existing)
         for k, p in enumerate(parsed):
@@ -281,7 +298,9 @@ def parse_feature_collection(data: Any) -> list[ParsedFeature]:
 def grids_import(data: Any, *, actor: Actor = None) -> ImportResult:
     """Import grids from a FeatureCollection: all features or none."""
     parsed = parse_feature_collection(data)
-    existing = set(Grid.objects.filter(code__in=[p.code for p in parsed]).values_list("code", flat=True))
+    existing = set(
+        Grid.objects.filter(code__in=[p.code for p in parsed]).values_list("code", flat=True)
+    )
     for p in parsed:
         Grid.objects.update_or_create(
             code=p.code,
@@ -298,7 +317,9 @@ def grids_import(data: Any, *, actor: Actor = None) -> ImportResult:
         updated=[p.code for p in parsed if p.code in existing],
     )
     audit.record(
-        actor=actor, action="grids.import", object_type="grid",
+        actor=actor,
+        action="grids.import",
+        object_type="grid",
         summary=f"imported {result.count} grids ({len(result.created)} new)",
         data={"created": result.created, "updated": result.updated},
     )
