@@ -72,11 +72,15 @@ def cast(db) -> Cast:
     wjy = CommunityFactory(subdistrict=sub, code="001", name="吴家营社区", color="#1f77b4")
     ll = CommunityFactory(subdistrict=sub, code="002", name="洛龙社区", color="#ff7f0e")
     west = GridFactory(
-        community=wjy, code="530114005001002", name="吴家营社区西网格",
+        community=wjy,
+        code="530114005001002",
+        name="吴家营社区西网格",
         geometry=rect(W, S, QUARTER, N),
     )
     east = GridFactory(
-        community=wjy, code="530114005001001", name="吴家营社区东网格",
+        community=wjy,
+        code="530114005001001",
+        name="吴家营社区东网格",
         geometry=rect(QUARTER, S, MID, N),
     )
     south = GridFactory(
@@ -91,7 +95,9 @@ def cast(db) -> Cast:
         u.groups.add(Group.objects.get(name=group))
         return u
 
-    operator = PersonFactory(name="操作员甲", center=center, user=user("operator", "operator_intake"))
+    operator = PersonFactory(
+        name="操作员甲", center=center, user=user("operator", "operator_intake")
+    )
     supervisor = PersonFactory(name="监督员乙", user=user("supervisor", "supervisor"))
     role_assign(person=supervisor, grid=east, role="supervisor", start_date=dt.date(2019, 1, 1))
     sanitation = PersonFactory(name="环卫工丙", user=user("sanitation", "sanitation"))

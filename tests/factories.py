@@ -25,7 +25,9 @@ def square(lon: float, lat: float, size: float) -> dict:
 def rect(west: float, south: float, east: float, north: float) -> dict:
     return {
         "type": "Polygon",
-        "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]],
+        "coordinates": [
+            [[west, south], [east, south], [east, north], [west, north], [west, south]]
+        ],
     }
 
 

@@ -232,19 +232,35 @@ class LeaderPost(TimeStampedModel):
         help_text=_("Empty while the post is vacant."),
     )
     district = models.ForeignKey(
-        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        District,
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     subdistrict = models.ForeignKey(
-        Subdistrict, verbose_name=_("subdistrict"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="leader_posts",
+        Subdistrict,
+        verbose_name=_("subdistrict"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leader_posts",
     )
     community = models.ForeignKey(
-        Community, verbose_name=_("community"), null=True, blank=True, on_delete=models.PROTECT,
+        Community,
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="leader_posts",
     )
     grid = models.ForeignKey(
-        Grid, verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
+        Grid,
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="leader_posts",
     )
     department = models.ForeignKey(
@@ -265,10 +281,30 @@ class LeaderPost(TimeStampedModel):
             # Exactly one unit is led.
             models.CheckConstraint(
                 condition=(
-                    Q(district__isnull=False, subdistrict__isnull=True, community__isnull=True, grid__isnull=True)
-                    | Q(district__isnull=True, subdistrict__isnull=False, community__isnull=True, grid__isnull=True)
-                    | Q(district__isnull=True, subdistrict__isnull=True, community__isnull=False, grid__isnull=True)
-                    | Q(district__isnull=True, subdistrict__isnull=True, community__isnull=True, grid__isnull=False)
+                    Q(
+                        district__isnull=False,
+                        subdistrict__isnull=True,
+                        community__isnull=True,
+                        grid__isnull=True,
+                    )
+                    | Q(
+                        district__isnull=True,
+                        subdistrict__isnull=False,
+                        community__isnull=True,
+                        grid__isnull=True,
+                    )
+                    | Q(
+                        district__isnull=True,
+                        subdistrict__isnull=True,
+                        community__isnull=False,
+                        grid__isnull=True,
+                    )
+                    | Q(
+                        district__isnull=True,
+                        subdistrict__isnull=True,
+                        community__isnull=True,
+                        grid__isnull=False,
+                    )
                 ),
                 name="leader_post_one_unit",
             ),
@@ -301,7 +337,9 @@ class ApiToken(models.Model):
         related_name="api_tokens",
     )
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
-    prefix = models.CharField(_("prefix"), max_length=8, help_text=_("First characters, to tell tokens apart."))
+    prefix = models.CharField(
+        _("prefix"), max_length=8, help_text=_("First characters, to tell tokens apart.")
+    )
     label = models.CharField(_("label"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)

@@ -51,8 +51,11 @@ def person_get(territory: Territory, pk: int) -> Person:
 def roster(grid: Grid, day: dt.date | None = None) -> QuerySet[GridRole]:
     """The grid's active assignments on a day (today by default)."""
     day = day or timezone.localdate()
-    return GridRole.objects.active_on(day).filter(grid=grid).select_related("person").order_by(
-        "role", "start_date", "person__name"
+    return (
+        GridRole.objects.active_on(day)
+        .filter(grid=grid)
+        .select_related("person")
+        .order_by("role", "start_date", "person__name")
     )
 
 
@@ -88,7 +91,11 @@ def staffing(grids: QuerySet[Grid], day: dt.date | None = None) -> dict[int, lis
     }
     return {
         grid_id: [
-            RoleStaffing(role=role, required=standard[role.value], actual=counts.get((grid_id, role.value), 0))
+            RoleStaffing(
+                role=role,
+                required=standard[role.value],
+                actual=counts.get((grid_id, role.value), 0),
+            )
             for role in RoleKind
         ]
         for grid_id in grids.values_list("pk", flat=True)

@@ -59,7 +59,10 @@ def person_create(
     person.full_clean()
     person.save()
     audit.record(
-        actor=actor, action="person.create", object_type="person", object_id=person.pk,
+        actor=actor,
+        action="person.create",
+        object_type="person",
+        object_id=person.pk,
         summary=f"{person.name} ({person.get_employment_display()})",
     )
     return person
@@ -101,7 +104,10 @@ def role_assign(
         person=person, grid=grid, role=kind, start_date=start_date, end_date=end_date
     )
     audit.record(
-        actor=actor, action="role.assign", object_type="grid_role", object_id=assignment.pk,
+        actor=actor,
+        action="role.assign",
+        object_type="grid_role",
+        object_id=assignment.pk,
         summary=f"{person.name} → {grid.name} {kind.label} from {start_date}",
     )
     return assignment
@@ -118,7 +124,10 @@ def role_end(*, assignment: GridRole, end_date: dt.date, actor: Actor = None) ->
     assignment.end_date = end_date
     assignment.save(update_fields=["end_date", "updated_at"])
     audit.record(
-        actor=actor, action="role.end", object_type="grid_role", object_id=assignment.pk,
+        actor=actor,
+        action="role.end",
+        object_type="grid_role",
+        object_id=assignment.pk,
         summary=f"{assignment.person.name} leaves {assignment.grid.name} on {end_date}",
     )
     return assignment

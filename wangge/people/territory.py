@@ -25,7 +25,11 @@ def territory_of(user: Any) -> Territory:
         return Territory.none()
     if user.is_superuser or user.groups.filter(name=ADMINS).exists():
         return Territory.all()
-    person = Person.objects.filter(user=user).select_related("center", "workstation", "handling_unit").first()
+    person = (
+        Person.objects.filter(user=user)
+        .select_related("center", "workstation", "handling_unit")
+        .first()
+    )
     if person is None:
         return Territory.none()
     return territory_of_person(person)
