@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, TypeAlias
 
 import shapely
 from pyproj import Geod
@@ -20,7 +20,7 @@ from wangge.core.errors import DomainError
 
 _GEOD = Geod(ellps="WGS84")
 
-Areal = Polygon | MultiPolygon
+Areal: TypeAlias = Polygon | MultiPolygon
 
 
 def area_m2(geom: BaseGeometry) -> float:
@@ -127,7 +127,8 @@ def parse_areal(obj: Any, *, field: str = "geometry") -> Areal:
         raise DomainError(f"{label} geometry: {reason}", field=field)
     if area_m2(geom) <= 0:
         raise DomainError("geometry has no area", field=field)
-    return geom  # type: ignore[return-value]
+    assert isinstance(geom, Polygon | MultiPolygon)  # the type check above guarantees it
+    return geom
 
 
 def to_geojson(geom: BaseGeometry) -> dict[str, Any]:
@@ -135,7 +136,7 @@ def to_geojson(geom: BaseGeometry) -> dict[str, Any]:
     return json.loads(json.dumps(mapping(geom)))
 
 
-def from_geojson(obj: dict[str, Any]) -> BaseGeometry:
+def from_geojson(obj: Any) -> BaseGeometry:
     """Read stored (already validated) GeoJSON."""
     return shape(obj)
 

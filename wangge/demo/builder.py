@@ -11,8 +11,7 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from wangge.core.geo import to_geojson
@@ -22,6 +21,7 @@ from wangge.org import locate
 from wangge.org.models import (
     Community,
     District,
+    Grid,
     GridCenter,
     HandlingUnit,
     Subdistrict,
@@ -95,9 +95,8 @@ def _person(key: str, name: str, **fields: object) -> Person:
     return person
 
 
-def _user(username: str, groups: list[str], *, superuser: bool = False) -> tuple[AbstractUser, str]:
+def _user(username: str, groups: list[str], *, superuser: bool = False) -> tuple[User, str]:
     password = f"wangge-{username}"
-    User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
     user.is_superuser = superuser
     user.is_staff = superuser
@@ -105,7 +104,7 @@ def _user(username: str, groups: list[str], *, superuser: bool = False) -> tuple
     user.set_password(password)
     user.save()
     user.groups.set(Group.objects.filter(name__in=groups))
-    return user, password  # type: ignore[return-value]
+    return user, password
 
 
 @transaction.atomic
@@ -116,13 +115,13 @@ def build() -> DemoResult:
     )
     sub, _ = Subdistrict.objects.update_or_create(
         district=district,
-        code=data.SUBDISTRICT["code"],
+        code=data.SUBDISTRICT_CODE,
         defaults={
-            "name": data.SUBDISTRICT["name"],
-            "built_up_km2": data.SUBDISTRICT["built_up_km2"],
+            "name": data.SUBDISTRICT_NAME,
+            "built_up_km2": data.BUILT_UP_KM2,
         },
     )
-    shape = outline(float(data.SUBDISTRICT["area_km2"]))
+    shape = outline(data.AREA_KM2)
     subdistrict_set_outline(subdistrict=sub, geometry=to_geojson(shape))
 
     district_center, _ = GridCenter.objects.update_or_create(
@@ -211,11 +210,11 @@ def build() -> DemoResult:
 
 
 def _ensure_role(
-    person: Person, grid: object, role: RoleKind, start: dt.date, end: dt.date | None
+    person: Person, grid: Grid, role: RoleKind, start: dt.date, end: dt.date | None
 ) -> None:
     existing = GridRole.objects.filter(person=person, grid=grid, role=role).first()
     if existing is None:
-        role_assign(person=person, grid=grid, role=role, start_date=start, end_date=end)  # type: ignore[arg-type]
+        role_assign(person=person, grid=grid, role=role, start_date=start, end_date=end)
     elif existing.end_date != end and end is not None:
         role_end(assignment=existing, end_date=end)
 
@@ -282,7 +281,7 @@ def _leaders(district: District, sub: Subdistrict, communities: list[Community])
 
 
 def _logins(
-    district_center: GridCenter, center: GridCenter, community: Community, grid: object
+    district_center: GridCenter, center: GridCenter, community: Community, grid: Grid
 ) -> list[tuple[str, str, str]]:
     logins: list[tuple[str, str, str]] = []
 
@@ -327,5 +326,5 @@ def _logins(
             .first()
         )
         assert assignment is not None  # the staffing loop above filled every role
-        login(role.value, [role.value], f"{role.label}, {grid}", assignment.person)  # type: ignore[attr-defined]
+        login(role.value, [role.value], f"{role.label}, {grid}", assignment.person)
     return logins

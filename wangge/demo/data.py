@@ -7,8 +7,13 @@ the synthetic people and the polygons.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 DISTRICT = {"code": "530114", "name": "呈贡区"}
-SUBDISTRICT = {"code": "006", "name": "洛龙街道", "area_km2": 17.76, "built_up_km2": "13.32"}
+SUBDISTRICT_CODE = "006"
+SUBDISTRICT_NAME = "洛龙街道"
+AREA_KM2 = 17.76  # 辖区面积
+BUILT_UP_KM2 = Decimal("13.32")  # 建成区面积
 
 # (code, name, map colour, grid names in the seed's order)
 COMMUNITIES: list[tuple[str, str, str, list[str]]] = [
@@ -78,7 +83,10 @@ LEVEL4 = [
     ("罗永康", "郑丽华"),
 ]
 
-SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+SURNAMES = (
+    "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许"
+    "韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
 GIVEN = (
     "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉文海波云飞鹏辉鑫宇晨琳雪梅林斌琴凤"
 )

@@ -220,9 +220,8 @@ def parse_feature_collection(data: Any) -> list[ParsedFeature]:
             )
             continue
         label = _feature_label(i, props)
-        code = props.get("code")
         try:
-            validate_grid_code(code, None, field=f"{field}.properties.code")
+            code = validate_grid_code(props.get("code"), None, field=f"{field}.properties.code")
         except DomainError as exc:
             errors.append(DomainError(f"{label}: {exc.message}", field=exc.field))
             continue

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -138,7 +138,7 @@ def _hash(key: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user: AbstractBaseUser, label: str = "") -> str:
+def token_create(*, user: User, label: str = "") -> str:
     """Create an API token and return its key; only the hash is kept, so show it once."""
     if not user.is_active:
         raise DomainError(f"user {user.get_username()} is inactive", field="username")
@@ -147,7 +147,7 @@ def token_create(*, user: AbstractBaseUser, label: str = "") -> str:
     return key
 
 
-def token_user(key: str) -> AbstractBaseUser | None:
+def token_user(key: str) -> User | None:
     """The active user behind a token, or None."""
     if not key or len(key) > 200:
         return None
