@@ -69,3 +69,15 @@ def test_a_token_identifies_its_user_and_only_its_hash_is_stored(cast):
     assert token_user(key) == cast.supervisor.user
     assert token_user(key + "x") is None
     assert not cast.supervisor.user.api_tokens.filter(key_hash=key).exists()
+
+
+def test_a_leader_post_may_lead_only_the_units_its_level_allows(cast):
+    from django.core.exceptions import ValidationError
+
+    from wangge.people.models import LeaderPost
+
+    post = LeaderPost(level="level4", person=cast.district_leader, subdistrict=cast.subdistrict)
+    with pytest.raises(ValidationError) as exc:
+        post.full_clean()
+    assert "subdistrict" in exc.value.message_dict
+    LeaderPost(level="level4", person=cast.district_leader, community=cast.wujiaying).full_clean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -111,6 +112,7 @@ class Person(TimeStampedModel):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="person_end_after_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
             models.UniqueConstraint(
                 fields=["external_key"],
@@ -157,6 +159,7 @@ class GridRole(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="grid_role_end_after_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
             models.CheckConstraint(
                 condition=Q(role__in=[c.value for c in RoleKind]), name="grid_role_known_role"
@@ -307,12 +310,36 @@ class LeaderPost(TimeStampedModel):
                     )
                 ),
                 name="leader_post_one_unit",
+                violation_error_message=_(
+                    "A leader post leads exactly one unit: a district, a subdistrict,"
+                    " a community or a grid."
+                ),
             ),
         ]
 
     def __str__(self) -> str:
         holder = self.person.name if self.person else _("vacant")
         return f"{self.get_level_display()} · {self.unit} · {holder}"
+
+    def clean(self) -> None:
+        """A post may lead only the kinds of unit its level allows (LEVEL_UNITS)."""
+        kind = self.unit_kind
+        allowed = LEVEL_UNITS.get(self.level, ())
+        if kind and kind not in allowed:
+            raise ValidationError(
+                {
+                    kind: _("A %(level)s leads a %(allowed)s, not a %(kind)s.")
+                    % {
+                        "level": self.get_level_display(),
+                        "allowed": " / ".join(str(_(a)) for a in allowed),
+                        "kind": _(kind),
+                    }
+                }
+            )
+        if self.department_id and self.level != LeaderLevel.LEVEL1_DEPUTY:
+            raise ValidationError(
+                {"department": _("Only a level-1 deputy grid leader heads a department.")}
+            )
 
     @property
     def unit_kind(self) -> str:
