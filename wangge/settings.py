@@ -16,6 +16,7 @@ from wangge.env import (
     env_bool,
     env_choice,
     env_float,
+    env_int,
     env_list,
     env_path,
     env_str,
@@ -141,6 +142,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# WhiteNoise looks here at start-up; an empty folder is fine (files come from the finders).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Grid files and photos are larger than Django's 2.5 MB default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("WANGGE_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # Leaflet and Leaflet.draw come from the installed django-leaflet package. Its Django app is not
 # installed: its admin module needs GDAL (django.contrib.gis), which a plain Python machine lacks.
 _leaflet_spec = importlib.util.find_spec("leaflet")

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from wangge.core.schemas import errors
 from wangge.org import selectors, services
 from wangge.org.locate import locate as locate_point
 from wangge.org.schemas import (
@@ -18,7 +19,6 @@ from wangge.org.schemas import (
     GridFilter,
     LocateOut,
     OrgTreeOut,
-    errors,
     org_tree_out,
     scope,
 )

@@ -1,8 +1,4 @@
-"""Shapes of the org API (and the error shape every router shares), for validation and OpenAPI.
-
-The error schema lives here because org is the lowest app with an API and every other router
-may import it; core has no API of its own.
-"""
+"""Shapes of the org API, for validation and OpenAPI."""
 
 from __future__ import annotations
 
@@ -16,7 +12,7 @@ from django.http import HttpRequest
 from ninja import FilterSchema, Schema
 from pydantic import field_validator
 
-from wangge.org.models import Community, District, Grid, HandlingUnit, Subdistrict
+from wangge.org.models import Community, District, HandlingUnit, Subdistrict
 from wangge.org.territory import Territory
 
 
@@ -25,27 +21,6 @@ def scope(request: HttpRequest) -> Territory:
     after token auth may have replaced request.user)."""
     territory: Territory = request.territory  # type: ignore[attr-defined]
     return territory
-
-
-# ---------------------------------------------------------------------------------------------
-# Errors: one shape everywhere (see wangge/api.py for the handlers that produce it)
-
-
-class ErrorItem(Schema):
-    message: str
-    field: str | None = None
-
-
-class ErrorOut(Schema):
-    message: str
-    field: str | None = None
-    code: str
-    errors: list[ErrorItem] | None = None  # present when several problems are reported at once
-
-
-def errors(*statuses: int) -> dict[int, type[Schema]]:
-    """``response=`` entries documenting error statuses (they all use ErrorOut)."""
-    return dict.fromkeys(statuses, ErrorOut)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,7 +242,3 @@ class LocateOut(Schema):
     grid: Ref
     community: Ref
     subdistrict: Ref
-
-
-def grid_ref(grid: Grid) -> dict[str, str]:
-    return {"code": grid.code, "name": grid.name}

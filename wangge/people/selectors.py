@@ -128,3 +128,15 @@ def leaders_for_grid(grid: Grid) -> QuerySet[LeaderPost]:
         .select_related("person", "department", "district", "subdistrict", "community", "grid")
         .order_by("level", "id")
     )
+
+
+def assignment_get(territory: Territory, pk: int) -> GridRole:
+    """One role assignment, if its grid is in the territory."""
+    try:
+        return (
+            GridRole.objects.filter(grid__in=Grid.objects.filter(territory.grid_q()))
+            .select_related("person", "grid")
+            .get(pk=pk)
+        )
+    except GridRole.DoesNotExist:
+        raise NotFound(f"no role assignment {pk} in your territory", field="id") from None

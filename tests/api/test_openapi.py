@@ -1,0 +1,51 @@
+"""The OpenAPI document and the docs page, which must work offline."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.api.conftest import BASE
+
+PATHS = [
+    "/api/v1/org/tree",
+    "/api/v1/grids",
+    "/api/v1/grids/check",
+    "/api/v1/grids/import",
+    "/api/v1/grids/{code}",
+    "/api/v1/locate",
+    "/api/v1/people",
+    "/api/v1/people/{person_id}",
+    "/api/v1/people/{person_id}/roles",
+    "/api/v1/roles",
+    "/api/v1/roles/{assignment_id}/end",
+    "/api/v1/staffing-standard",
+]
+
+
+def test_the_openapi_document_is_json_listing_every_path(client, db):
+    response = client.get(f"{BASE}/openapi.json")
+
+    assert response.status_code == 200
+    doc = json.loads(response.content)
+    assert doc["openapi"].startswith("3.")
+    assert doc["info"]["version"] == "1"
+    assert sorted(doc["paths"]) == sorted(PATHS)
+
+
+def test_the_document_declares_bearer_and_session_auth(client, db):
+    doc = json.loads(client.get(f"{BASE}/openapi.json").content)
+
+    schemes = doc["components"]["securitySchemes"]
+    assert {"type": "http", "scheme": "bearer"}.items() <= schemes["TokenAuth"].items()
+    assert schemes["SessionAuth"]["in"] == "cookie"
+
+
+def test_the_docs_page_loads_nothing_from_another_host(client, db):
+    response = client.get(f"{BASE}/docs")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(s.endswith("swagger-ui-bundle.js") for s in sources)
+    assert all(s.startswith("/") for s in sources), sources
