@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "wangge.core",
     "wangge.org",
     "wangge.people",
+    "wangge.cases",
     "wangge.web",
     "wangge.demo",
 ]

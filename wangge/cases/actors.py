@@ -1,0 +1,122 @@
+"""Who is acting on a case, worked out once per action: their groups, person, roles and posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from wangge.cases.models import Case, DispatchTarget
+from wangge.org.territory import Territory
+from wangge.people.groups import ADMINS, ASSESSORS, LEADERS, OPERATOR_DISPATCH, OPERATOR_INTAKE
+from wangge.people.models import GridRole, LeaderPost, Person, RoleKind
+from wangge.people.territory import territory_of
+
+
+@dataclass
+class Actor:
+    user: Any
+    person: Person | None
+    groups: frozenset[str]
+    superuser: bool
+    territory: Territory
+    grid_roles: list[tuple[int, str]] = field(default_factory=list)  # (grid id, role) today
+    posts: list[LeaderPost] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, user: Any, day: dt.date | None = None) -> Actor:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return cls(None, None, frozenset(), False, Territory.none())
+        day = day or timezone.localdate()
+        person = Person.objects.filter(user=user).first()
+        groups = frozenset(user.groups.values_list("name", flat=True))
+        roles: list[tuple[int, str]] = []
+        posts: list[LeaderPost] = []
+        if person is not None:
+            roles = list(
+                GridRole.objects.active_on(day).filter(person=person).values_list("grid_id", "role")
+            )
+            posts = list(LeaderPost.objects.filter(person=person))
+        return cls(
+            user=user,
+            person=person,
+            groups=groups,
+            superuser=bool(user.is_superuser) or ADMINS in groups,
+            territory=territory_of(user),
+            grid_roles=roles,
+            posts=posts,
+        )
+
+    @property
+    def name(self) -> str:
+        if self.person is not None:
+            return self.person.name
+        return self.user.get_username() if self.user is not None else "system"
+
+    def covers(self, case: Case) -> bool:
+        t = self.territory
+        return (
+            t.everything
+            or case.grid_id in t.grid_ids
+            or case.community_id in t.community_ids
+            or case.subdistrict_id in t.subdistrict_ids
+            or case.subdistrict.district_id in t.district_ids
+        )
+
+    # The capacities the transition table refers to -------------------------------------------
+
+    def is_intake(self, case: Case) -> bool:
+        return OPERATOR_INTAKE in self.groups and self.covers(case)
+
+    def is_dispatcher(self, case: Case) -> bool:
+        return OPERATOR_DISPATCH in self.groups and self.covers(case)
+
+    def is_centre(self, case: Case) -> bool:
+        return self.is_intake(case) or self.is_dispatcher(case)
+
+    def is_supervisor(self, case: Case) -> bool:
+        """The grid's own supervisor, who verifies on site."""
+        return (case.grid_id, RoleKind.SUPERVISOR) in self.grid_roles
+
+    def is_five_role(self, case: Case) -> bool:
+        return any(grid_id == case.grid_id for grid_id, _ in self.grid_roles)
+
+    def is_handler(self, case: Case) -> bool:
+        """Someone on the side the case was dispatched to."""
+        if self.person is None:
+            return False
+        if case.handler_id is not None and case.handler_id == self.person.pk:
+            return True
+        if case.dispatch_target == DispatchTarget.GRID_TEAM:
+            return self.is_five_role(case)
+        if case.dispatch_target == DispatchTarget.WORKSTATION:
+            ws = self.person.workstation
+            return ws is not None and ws.community_id == case.community_id
+        if case.dispatch_target == DispatchTarget.UNIT:
+            return (
+                case.handling_unit_id is not None
+                and self.person.handling_unit_id == case.handling_unit_id
+            )
+        return False
+
+    def is_leader(self, case: Case) -> bool:
+        """A grid leader whose post covers the case's place."""
+        return (LEADERS in self.groups and self.covers(case)) or any(
+            p.grid_id == case.grid_id
+            or p.community_id == case.community_id
+            or p.subdistrict_id == case.subdistrict_id
+            or p.district_id == case.subdistrict.district_id
+            for p in self.posts
+        )
+
+    def is_level4_leader(self, case: Case) -> bool:
+        return any(
+            p.level == "level4"
+            and (p.community_id == case.community_id or p.grid_id == case.grid_id)
+            for p in self.posts
+        )
+
+    def is_assessor(self, case: Case) -> bool:
+        return ASSESSORS in self.groups and self.covers(case)

@@ -1,0 +1,360 @@
+"""The only places a case changes: report() creates one, act() takes one workflow action.
+
+act() follows the transition table in workflow.py: it checks the state, the actor and the
+input, writes the changes with a compare-and-set on the case's version (so of two racing
+actions exactly one wins and the other gets a Conflict), and appends a CaseEvent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from wangge.cases.actors import Actor
+from wangge.cases.calendar import WorkingCalendar
+from wangge.cases.models import (
+    Case,
+    CaseEvent,
+    CasePhoto,
+    CaseSource,
+    CaseStatus,
+    Category,
+    PhotoKind,
+    Urgency,
+)
+from wangge.cases.workflow import TRANSITIONS, Context
+from wangge.core.errors import Conflict, DomainError, Forbidden
+from wangge.org.locate import locate
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS = 9
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A validated image, ready to store."""
+
+    name: str
+    content: bytes
+
+
+def validate_image(upload: Any, *, field: str = "photos") -> Photo:
+    """Accept JPEG, PNG, WebP or GIF up to 10 MB; anything else is refused by name."""
+    from PIL import Image, UnidentifiedImageError
+
+    name = getattr(upload, "name", None) or "photo"
+    if isinstance(upload, UploadedFile):
+        if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
+            raise DomainError(f"{name} is larger than 10 MB", field=field)
+        content = upload.read()
+    elif isinstance(upload, bytes | bytearray):
+        content = bytes(upload)
+    else:
+        raise DomainError(f"{name} is not a file", field=field)
+    if len(content) > MAX_PHOTO_BYTES:
+        raise DomainError(f"{name} is larger than 10 MB", field=field)
+    try:
+        with Image.open(io.BytesIO(content)) as img:
+            fmt = img.format
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise DomainError(f"{name} is not an image (JPEG, PNG, WebP or GIF)", field=field) from None
+    if fmt not in IMAGE_FORMATS:
+        raise DomainError(f"{name}: {fmt} images are not accepted", field=field)
+    ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}[fmt or "JPEG"]
+    stem = "".join(c for c in name.rsplit(".", 1)[0] if c.isalnum() or c in "-_")[:40] or "photo"
+    return Photo(name=f"{stem}.{ext}", content=content)
+
+
+def validate_images(uploads: Sequence[Any] | None, *, field: str = "photos") -> list[Photo]:
+    uploads = list(uploads or [])
+    if len(uploads) > MAX_PHOTOS:
+        raise DomainError(f"at most {MAX_PHOTOS} photos", field=field)
+    return [validate_image(u, field=field) for u in uploads]
+
+
+def _store_photos(case: Case, event: CaseEvent | None, photos: list[Photo], kind: str) -> None:
+    from django.core.files.base import ContentFile
+
+    for photo in photos:
+        row = CasePhoto(case=case, event=event, kind=kind)
+        row.image.save(photo.name, ContentFile(photo.content), save=False)
+        row.save()
+
+
+def _next_number(case: Case) -> str:
+    """Year + subdistrict code (9) + a sequence within both (6): 2019530114006000001."""
+    year = timezone.localtime(case.reported_at).year
+    prefix = f"{year}{case.subdistrict.full_code}"
+    last = (
+        Case.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    seq = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{seq:06d}"
+
+
+def _coordinate(value: Any) -> Decimal:
+    return Decimal(str(round(float(value), 7)))
+
+
+def report(
+    *,
+    actor_user: Any,
+    source: str,
+    description: str,
+    lon: Any,
+    lat: Any,
+    address: str = "",
+    category: Category | None = None,
+    urgency: str | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    photos: Sequence[Any] | None = None,
+    idempotency_key: str | None = None,
+    reported_at: dt.datetime | None = None,
+) -> Case:
+    """A problem is reported (信息采集): locate it, record it, log the first event.
+
+    The same idempotency key always gives back the same case, so a retried upload from a
+    phone with a poor connection makes one case.
+    """
+    if idempotency_key is not None:
+        if not 8 <= len(idempotency_key) <= 100:
+            raise DomainError(
+                "the idempotency key must be 8 to 100 characters", field="idempotency_key"
+            )
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if source not in CaseSource.values:
+        raise DomainError(
+            f"unknown source {source!r}; sources: {', '.join(CaseSource.values)}", field="source"
+        )
+    description = (description or "").strip()
+    if not description:
+        raise DomainError("describe the problem", field="description")
+    if len(description) > 4000:
+        raise DomainError("the description is longer than 4000 characters", field="description")
+    if urgency is not None and urgency not in Urgency.values:
+        raise DomainError(f"urgency must be one of {', '.join(Urgency.values)}", field="urgency")
+    if category is not None and not category.active:
+        raise DomainError(f"category {category.code} is no longer in use", field="category")
+    located = locate(lon, lat)  # refuses bad coordinates and places outside the jurisdiction
+    before = validate_images(photos)
+    now = timezone.now()
+    at = reported_at or now
+    if at > now + dt.timedelta(minutes=5):
+        raise DomainError("a report cannot come from the future", field="reported_at")
+    grid = located.grid
+    case = Case(
+        source=source,
+        description=description,
+        lon=_coordinate(lon),
+        lat=_coordinate(lat),
+        address=address.strip()[:200],
+        category=category,
+        urgency=urgency or (category.urgency if category else Urgency.NORMAL),
+        grid=grid,
+        community=grid.community,
+        subdistrict=grid.community.subdistrict,
+        reporter=actor_user if getattr(actor_user, "is_authenticated", False) else None,
+        reporter_name=reporter_name.strip()[:50],
+        reporter_phone=reporter_phone.strip()[:20],
+        reported_at=at,
+        idempotency_key=idempotency_key,
+    )
+    for _attempt in range(5):
+        case.number = _next_number(case)
+        try:
+            with transaction.atomic():
+                case.save()
+                event = CaseEvent.objects.create(
+                    case=case,
+                    at=at,
+                    actor=case.reporter,
+                    action="report",
+                    from_status="",
+                    to_status=CaseStatus.REPORTED,
+                    comment=description[:500],
+                    data={"source": source, "grid": grid.code},
+                )
+                _store_photos(case, event, before, PhotoKind.BEFORE)
+            return case
+        except IntegrityError:
+            if idempotency_key and Case.objects.filter(idempotency_key=idempotency_key).exists():
+                return Case.objects.get(idempotency_key=idempotency_key)
+            case.pk = None  # another report took the number: take the next one
+    raise Conflict("could not number the case; try again")
+
+
+def report_self_handled(
+    *,
+    actor_user: Any,
+    category: Category,
+    description: str,
+    lon: Any,
+    lat: Any,
+    before: Sequence[Any],
+    after: Sequence[Any],
+    address: str = "",
+    idempotency_key: str | None = None,
+) -> Case:
+    """Tier 1 (轻微易处置): fixed on the spot by a five-role member or a level-4 leader.
+
+    Recorded with before and after photos, outside the closed loop: no filing, no dispatch.
+    """
+    if not before or not after:
+        raise DomainError(
+            "a problem fixed on the spot needs photos before and after", field="photos"
+        )
+    validate_images(after, field="after")
+    actor = Actor.of(actor_user)
+    located = locate(lon, lat)
+    probe = Case(
+        grid=located.grid,
+        community=located.grid.community,
+        subdistrict=located.grid.community.subdistrict,
+    )
+    if not (actor.superuser or actor.is_five_role(probe) or actor.is_level4_leader(probe)):
+        raise Forbidden(
+            f"{actor.name} is not one of the five roles of {located.grid.name} nor its level-4"
+            " leader, so cannot record a problem fixed there"
+        )
+    with transaction.atomic():
+        case = report(
+            actor_user=actor_user,
+            source=CaseSource.FIVE_ROLES,
+            description=description,
+            lon=lon,
+            lat=lat,
+            address=address,
+            category=category,
+            photos=before,
+            idempotency_key=idempotency_key,
+        )
+        if case.status != CaseStatus.REPORTED:
+            return case  # a retry of an upload that already went through
+        now = timezone.now()
+        Case.objects.filter(pk=case.pk).update(
+            status=CaseStatus.SELF_HANDLED,
+            tier=1,
+            handled_at=now,
+            closed_at=now,
+            on_time=True,
+            version=F("version") + 1,
+            tier_reason="fixed on the spot (轻微易处置)",
+        )
+        event = CaseEvent.objects.create(
+            case=case,
+            at=now,
+            actor=case.reporter,
+            action="self-handle",
+            from_status=CaseStatus.REPORTED,
+            to_status=CaseStatus.SELF_HANDLED,
+            comment=description[:500],
+        )
+        _store_photos(case, event, validate_images(after, field="after"), PhotoKind.AFTER)
+    case.refresh_from_db()
+    return case
+
+
+def act(
+    case: Case,
+    action: str,
+    *,
+    actor_user: Any,
+    data: dict[str, Any] | None = None,
+    photos: Sequence[Any] | None = None,
+    now: dt.datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> Case:
+    """Take one workflow action on a case (see workflow.TRANSITIONS)."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise DomainError(
+            f"unknown action {action!r}; actions: {', '.join(TRANSITIONS)}", field="action"
+        )
+    if case.status not in transition.sources:
+        raise DomainError(
+            f"case {case.number} is {case.status}: the action {action!r} is not allowed"
+            f" in that state",
+            field="action",
+            code="invalid_state",
+        )
+    actor = Actor.of(actor_user)
+    if not actor.superuser and not any(getattr(actor, w)(case) for w in transition.who):
+        raise Forbidden(f"{actor.name} may not {action} case {case.number} (state {case.status})")
+    data = dict(data or {})
+    for key in transition.requires:
+        if key == "photos":
+            continue
+        if data.get(key) in (None, ""):
+            raise DomainError(f"{action} needs {key}", field=key)
+    checked = validate_images(photos)
+    data["photos"] = checked
+    now = now or timezone.now()
+    ctx = Context(
+        data=data,
+        now=now,
+        calendar=calendar or WorkingCalendar.load(),
+        actor_person_id=actor.person.pk if actor.person else None,
+    )
+    changes = transition.apply(case, ctx)
+    from_status = case.status
+    to_status = changes.get("status", from_status)
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, version=case.version, status=from_status).update(
+            version=F("version") + 1, updated_at=now, **changes
+        )
+        if updated != 1:
+            raise Conflict(
+                f"case {case.number} was changed by someone else a moment ago; reload it and try"
+                " again"
+            )
+        comment = str(data.get("reason") or data.get("result") or data.get("comment") or "")
+        event = CaseEvent.objects.create(
+            case=case,
+            at=now,
+            actor=actor.user,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            comment=comment[:2000],
+            data=_jsonable({k: v for k, v in data.items() if k != "photos"} | ctx.event_data),
+        )
+        kind = {"feedback": PhotoKind.AFTER, "verify": PhotoKind.VERIFY}.get(
+            action, PhotoKind.BEFORE
+        )
+        _store_photos(case, event, checked, kind)
+    case.refresh_from_db()
+    return case
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        if isinstance(v, Case):
+            out[k] = v.number
+        elif hasattr(v, "pk") and hasattr(v, "_meta"):
+            out[k] = str(v)
+        elif isinstance(v, dt.datetime | dt.date):
+            out[k] = v.isoformat()
+        elif isinstance(v, float) and not math.isfinite(v):
+            out[k] = None
+        else:
+            out[k] = v
+    return out

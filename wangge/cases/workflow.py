@@ -1,0 +1,521 @@
+"""THE transition table of the case workflow: every change of a case is one of these actions.
+
+For each action: the states it may be taken from, who may take it (capacities of
+cases.actors.Actor), the input it requires, and what it sets (an ``apply`` function returning
+the field changes, including the new status). services.act() looks actions up here, checks
+state, actor and input, writes the changes with a compare-and-set on the case's version, and
+appends a CaseEvent. Nothing else changes a case.
+
+  reported ──verify-report──▶ reported (verified) ──file──▶ filed ──dispatch──▶ dispatched
+     └──reject──▶ rejected                          ▲                        │accept
+                                                    └──────return────────────┤
+  handling ◀──verify(passed: false) = rework── handled ◀──feedback── handling ◀┘
+  handled ──verify(passed: true)──▶ closed ──evaluate──▶ evaluated ──assess──▶ assessed
+  dispatched/handling ⇄ suspended (suspend / resume); extensions keep the state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from wangge.cases.calendar import WorkingCalendar
+from wangge.cases.models import (
+    Case,
+    CaseSource,
+    CaseStatus,
+    Category,
+    DispatchTarget,
+    TimeUnit,
+    Urgency,
+)
+from wangge.cases.tiers import clean_facts, leader_for, propose
+from wangge.core.errors import DomainError
+from wangge.org.models import HandlingUnit
+
+S = CaseStatus
+
+
+@dataclass
+class Context:
+    """What an ``apply`` function may use: the validated input, the time, the calendar."""
+
+    data: dict[str, Any]
+    now: dt.datetime
+    calendar: WorkingCalendar
+    actor_person_id: int | None
+    event_data: dict[str, Any] = field(default_factory=dict)  # extra facts for the event log
+
+
+Changes = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: Any
+    sources: tuple[CaseStatus, ...]
+    who: tuple[str, ...]
+    requires: tuple[str, ...]
+    apply: Callable[[Case, Context], Changes]
+    changes_status: bool = True
+
+
+# --- input helpers --------------------------------------------------------------------------
+
+
+def _text(ctx: Context, key: str, *, what: str) -> str:
+    value = ctx.data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise DomainError(f"{what} is required", field=key)
+    if len(value) > 2000:
+        raise DomainError(f"{what} is longer than 2000 characters", field=key)
+    return value.strip()
+
+
+def _bool(ctx: Context, key: str) -> bool:
+    value = ctx.data.get(key)
+    if not isinstance(value, bool):
+        raise DomainError(f"{key} must be true or false", field=key)
+    return value
+
+
+def _int(ctx: Context, key: str, lo: int, hi: int) -> int:
+    value = ctx.data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        raise DomainError(f"{key} must be a whole number from {lo} to {hi}", field=key)
+    return value
+
+
+def handling_limit_seconds(category: Category, urgency: str, calendar: WorkingCalendar) -> float:
+    """The handling time limit in working seconds (an urgent case may have a shorter one)."""
+    if urgency == Urgency.URGENT and category.urgent_time_limit_hours:
+        return category.urgent_time_limit_hours * 3600.0
+    if category.time_unit == TimeUnit.WORKING_DAYS:
+        return category.time_limit * float(calendar.seconds_per_day)
+    return category.time_limit * 3600.0
+
+
+# --- what each action sets ------------------------------------------------------------------
+
+
+def _verify_report(case: Case, ctx: Context) -> Changes:
+    if case.verified_report_at is not None:
+        raise DomainError("this report was already verified on site", field="confirmed")
+    if _bool(ctx, "confirmed"):
+        return {"status": S.REPORTED, "verified_report_at": ctx.now}
+    _text(ctx, "reason", what="a reason (what was found on site)")
+    return {"status": S.REJECTED, "verified_report_at": ctx.now}
+
+
+def _file(case: Case, ctx: Context) -> Changes:
+    if CaseSource.needs_verification(case.source) and case.verified_report_at is None:
+        raise DomainError(
+            "a public or hotline report is verified on site by the grid's supervisor before"
+            " it is filed (verify-report)",
+            field="action",
+        )
+    category = ctx.data.get("category")
+    if not isinstance(category, Category):
+        raise DomainError("a category is required to file a case", field="category")
+    if not category.active:
+        raise DomainError(f"category {category.code} is no longer in use", field="category")
+    facts = clean_facts(ctx.data.get("facts", case.facts))
+    proposal = propose(facts)
+    tier = ctx.data.get("tier")
+    if tier is None:
+        tier = proposal.tier
+    elif not isinstance(tier, int) or isinstance(tier, bool) or not 2 <= tier <= 6:
+        raise DomainError(
+            "a filed case has tier 2 to 6 (tier 1 is fixed on the spot, not filed)", field="tier"
+        )
+    reason = "; ".join(proposal.reasons)
+    if tier != proposal.tier:
+        why = ctx.data.get("tier_reason")
+        if not isinstance(why, str) or not why.strip():
+            raise DomainError(
+                f"the rules propose tier {proposal.tier} ({reason}); say why it is {tier}",
+                field="tier_reason",
+            )
+        reason = f"{why.strip()} (rules proposed {proposal.tier}: {reason})"
+    urgency = ctx.data.get("urgency") or category.urgency
+    if urgency not in Urgency.values:
+        raise DomainError(f"urgency must be one of {', '.join(Urgency.values)}", field="urgency")
+    ctx.event_data.update({"proposed_tier": proposal.tier, "tier": tier})
+    return {
+        "status": S.FILED,
+        "filed_at": ctx.now,
+        "category": category,
+        "facts": facts,
+        "tier": tier,
+        "tier_reason": reason,
+        "urgency": urgency,
+        "leader_post": leader_for(case, tier),
+    }
+
+
+REJECT_REASONS = ("not_a_case", "duplicate", "outside")
+
+
+def _reject(case: Case, ctx: Context) -> Changes:
+    kind = ctx.data.get("reason_kind")
+    if kind not in REJECT_REASONS:
+        raise DomainError(
+            f"reason_kind must be one of {', '.join(REJECT_REASONS)}", field="reason_kind"
+        )
+    _text(ctx, "reason", what="a reason")
+    changes: Changes = {"status": S.REJECTED}
+    if kind == "duplicate":
+        original = ctx.data.get("duplicate_of")
+        if not isinstance(original, Case) or original.pk == case.pk:
+            raise DomainError("name the case this one duplicates", field="duplicate_of")
+        changes["duplicate_of"] = original
+    return changes
+
+
+def _dispatch(case: Case, ctx: Context) -> Changes:
+    assert case.category is not None  # filed cases have one
+    target = ctx.data.get("target") or case.category.default_target
+    if target not in DispatchTarget.values:
+        raise DomainError(
+            f"target must be one of {', '.join(DispatchTarget.values)}", field="target"
+        )
+    unit = ctx.data.get("unit")
+    if target == DispatchTarget.UNIT:
+        if unit is None and case.category.default_unit_name:
+            unit = HandlingUnit.objects.filter(
+                name=case.category.default_unit_name, active=True
+            ).first()
+        if not isinstance(unit, HandlingUnit):
+            raise DomainError("name the handling unit to dispatch to", field="unit")
+        if unit.subdistrict_id is not None and unit.subdistrict_id != case.subdistrict_id:
+            raise DomainError(
+                f"{unit.name} is an office of another subdistrict (属地管理)", field="unit"
+            )
+    else:
+        unit = None
+    limit = handling_limit_seconds(case.category, case.urgency, ctx.calendar)
+    return {
+        "status": S.DISPATCHED,
+        "dispatched_at": ctx.now,
+        "dispatch_target": target,
+        "handling_unit": unit,
+        "handler": None,
+        "handling_due_at": ctx.calendar.add(ctx.now, limit),
+    }
+
+
+def _accept(case: Case, ctx: Context) -> Changes:
+    return {"status": S.HANDLING, "accepted_at": ctx.now, "handler_id": ctx.actor_person_id}
+
+
+def _return(case: Case, ctx: Context) -> Changes:
+    _text(ctx, "reason", what="a reason (why this is not yours)")
+    return {
+        "status": S.FILED,
+        "return_count": case.return_count + 1,
+        "dispatch_target": "",
+        "handling_unit": None,
+        "handler": None,
+        "handling_due_at": None,
+        "pending_extension_hours": None,
+    }
+
+
+def _request_extension(case: Case, ctx: Context) -> Changes:
+    if case.pending_extension_hours:
+        raise DomainError("an extension request is already waiting for a decision", field="hours")
+    hours = _int(ctx, "hours", 1, 2000)
+    _text(ctx, "reason", what="a reason for the extension")
+    return {"pending_extension_hours": hours}
+
+
+def _approve_extension(case: Case, ctx: Context) -> Changes:
+    if not case.pending_extension_hours or case.handling_due_at is None:
+        raise DomainError("there is no extension request to decide", field="action")
+    due = ctx.calendar.add_hours(case.handling_due_at, case.pending_extension_hours)
+    ctx.event_data["hours"] = case.pending_extension_hours
+    return {
+        "pending_extension_hours": None,
+        "extension_count": case.extension_count + 1,
+        "handling_due_at": due,
+    }
+
+
+def _refuse_extension(case: Case, ctx: Context) -> Changes:
+    if not case.pending_extension_hours:
+        raise DomainError("there is no extension request to decide", field="action")
+    _text(ctx, "reason", what="a reason for refusing")
+    return {"pending_extension_hours": None}
+
+
+def _suspend(case: Case, ctx: Context) -> Changes:
+    _text(ctx, "reason", what="the plan (why it cannot be solved now and what will be done)")
+    remaining = (
+        ctx.calendar.between(ctx.now, case.handling_due_at) if case.handling_due_at else None
+    )
+    return {
+        "status": S.SUSPENDED,
+        "suspended_since": ctx.now,
+        "status_before_suspension": case.status,
+        "remaining_seconds_at_suspension": None if remaining is None else int(remaining),
+    }
+
+
+def _resume(case: Case, ctx: Context) -> Changes:
+    assert case.suspended_since is not None
+    due = case.handling_due_at
+    if case.remaining_seconds_at_suspension is not None:
+        # The clock stopped while suspended: the same working time is left as at suspension.
+        remaining = case.remaining_seconds_at_suspension
+        due = (
+            ctx.calendar.add(ctx.now, remaining)
+            if remaining > 0
+            else ctx.now + dt.timedelta(seconds=remaining)
+        )
+    return {
+        "status": case.status_before_suspension or S.HANDLING,
+        "suspended_since": None,
+        "suspended_seconds": case.suspended_seconds
+        + int((ctx.now - case.suspended_since).total_seconds()),
+        "status_before_suspension": "",
+        "remaining_seconds_at_suspension": None,
+        "handling_due_at": due,
+    }
+
+
+def _feedback(case: Case, ctx: Context) -> Changes:
+    _text(ctx, "result", what="the result (what was done)")
+    if not ctx.data.get("photos"):
+        raise DomainError("feedback needs at least one photo after handling", field="photos")
+    return {"status": S.HANDLED, "handled_at": ctx.now}
+
+
+def _verify(case: Case, ctx: Context) -> Changes:
+    if _bool(ctx, "passed"):
+        on_time = case.handling_due_at is None or (
+            case.handled_at is not None and case.handled_at <= case.handling_due_at
+        )
+        return {"status": S.CLOSED, "closed_at": ctx.now, "on_time": on_time}
+    _text(ctx, "reason", what="a reason (what is still wrong)")
+    return {"status": S.HANDLING, "rework_count": case.rework_count + 1, "handled_at": None}
+
+
+def _evaluate(case: Case, ctx: Context) -> Changes:
+    satisfaction = ctx.data.get("satisfaction")
+    if satisfaction is not None:
+        satisfaction = _int(ctx, "satisfaction", 1, 5)
+    ctx.event_data.update(evaluation(case, ctx.calendar))
+    return {"status": S.EVALUATED, "evaluated_at": ctx.now, "satisfaction": satisfaction}
+
+
+def _assess(case: Case, ctx: Context) -> Changes:
+    period = ctx.data.get("period") or (case.closed_at or ctx.now).astimezone(
+        ctx.calendar.tz
+    ).strftime("%Y-%m")
+    if not isinstance(period, str) or len(period) != 7 or period[4] != "-":
+        raise DomainError("period must be YYYY-MM", field="period")
+    return {"status": S.ASSESSED, "assessed_period": period}
+
+
+def _set_tier(case: Case, ctx: Context) -> Changes:
+    tier = _int(ctx, "tier", 2, 6)
+    _text(ctx, "reason", what="a reason for the new tier")
+    if tier == case.tier:
+        raise DomainError(f"the case is already tier {tier}", field="tier")
+    ctx.event_data.update({"from_tier": case.tier, "tier": tier})
+    return {
+        "tier": tier,
+        "tier_reason": ctx.data["reason"].strip(),
+        "leader_post": leader_for(case, tier),
+    }
+
+
+def _mark_key(case: Case, ctx: Context) -> Changes:
+    if case.is_key:
+        raise DomainError("the case is already a key case", field="action")
+    return {"is_key": True, "key_reason": _text(ctx, "reason", what="a reason")[:200]}
+
+
+def evaluation(case: Case, calendar: WorkingCalendar) -> dict[str, Any]:
+    """综合评价: on time or not, reworks, and working hours spent in each step."""
+
+    def hours(a: dt.datetime | None, b: dt.datetime | None) -> float | None:
+        return None if a is None or b is None else round(calendar.between(a, b) / 3600, 2)
+
+    return {
+        "on_time": case.on_time,
+        "reworks": case.rework_count,
+        "extensions": case.extension_count,
+        "hours": {
+            "filing": hours(case.reported_at, case.filed_at),
+            "dispatch": hours(case.filed_at, case.dispatched_at),
+            "handling": hours(case.dispatched_at, case.handled_at),
+            "verification": hours(case.handled_at, case.closed_at),
+        },
+    }
+
+
+OPEN_WORK = (S.DISPATCHED, S.HANDLING)
+ANY_OPEN = (S.FILED, S.DISPATCHED, S.HANDLING, S.SUSPENDED, S.HANDLED)
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition(
+            action="verify-report",
+            label=_("verify the report on site"),
+            sources=(S.REPORTED,),
+            who=("is_supervisor",),
+            requires=("confirmed",),
+            apply=_verify_report,
+        ),
+        Transition(
+            action="file",
+            label=_("file"),
+            sources=(S.REPORTED,),
+            who=("is_intake",),
+            requires=("category",),
+            apply=_file,
+        ),
+        Transition(
+            action="reject",
+            label=_("reject"),
+            sources=(S.REPORTED,),
+            who=("is_intake",),
+            requires=("reason_kind", "reason"),
+            apply=_reject,
+        ),
+        Transition(
+            action="dispatch",
+            label=_("dispatch"),
+            sources=(S.FILED,),
+            who=("is_dispatcher",),
+            requires=(),
+            apply=_dispatch,
+        ),
+        Transition(
+            action="accept",
+            label=_("accept"),
+            sources=(S.DISPATCHED,),
+            who=("is_handler",),
+            requires=(),
+            apply=_accept,
+        ),
+        Transition(
+            action="return",
+            label=_("return (not ours)"),
+            sources=OPEN_WORK,
+            who=("is_handler",),
+            requires=("reason",),
+            apply=_return,
+        ),
+        Transition(
+            action="request-extension",
+            label=_("request an extension"),
+            sources=OPEN_WORK,
+            who=("is_handler",),
+            requires=("hours", "reason"),
+            apply=_request_extension,
+            changes_status=False,
+        ),
+        Transition(
+            action="approve-extension",
+            label=_("approve the extension"),
+            sources=OPEN_WORK,
+            who=("is_dispatcher",),
+            requires=(),
+            apply=_approve_extension,
+            changes_status=False,
+        ),
+        Transition(
+            action="refuse-extension",
+            label=_("refuse the extension"),
+            sources=OPEN_WORK,
+            who=("is_dispatcher",),
+            requires=("reason",),
+            apply=_refuse_extension,
+            changes_status=False,
+        ),
+        Transition(
+            action="suspend",
+            label=_("suspend (挂账)"),
+            sources=OPEN_WORK,
+            who=("is_dispatcher", "is_leader"),
+            requires=("reason",),
+            apply=_suspend,
+        ),
+        Transition(
+            action="resume",
+            label=_("resume"),
+            sources=(S.SUSPENDED,),
+            who=("is_dispatcher", "is_leader"),
+            requires=(),
+            apply=_resume,
+        ),
+        Transition(
+            action="feedback",
+            label=_("feed back the result"),
+            sources=(S.HANDLING,),
+            who=("is_handler",),
+            requires=("result", "photos"),
+            apply=_feedback,
+        ),
+        Transition(
+            action="verify",
+            label=_("verify on site"),
+            sources=(S.HANDLED,),
+            who=("is_supervisor",),
+            requires=("passed",),
+            apply=_verify,
+        ),
+        Transition(
+            action="evaluate",
+            label=_("evaluate"),
+            sources=(S.CLOSED,),
+            who=("is_centre",),
+            requires=(),
+            apply=_evaluate,
+        ),
+        Transition(
+            action="assess",
+            label=_("count into the month"),
+            sources=(S.EVALUATED,),
+            who=("is_assessor", "is_centre"),
+            requires=(),
+            apply=_assess,
+        ),
+        Transition(
+            action="set-tier",
+            label=_("change the tier"),
+            sources=ANY_OPEN,
+            who=("is_centre", "is_leader"),
+            requires=("tier", "reason"),
+            apply=_set_tier,
+            changes_status=False,
+        ),
+        Transition(
+            action="mark-key",
+            label=_("mark as a key case"),
+            sources=ANY_OPEN,
+            who=("is_centre", "is_leader"),
+            requires=("reason",),
+            apply=_mark_key,
+            changes_status=False,
+        ),
+    )
+}
+
+
+def allowed_actions(case: Case, actor: Any) -> list[Transition]:
+    """The actions this actor may take on this case now (for pages: the buttons to show)."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if case.status in t.sources
+        and (actor.superuser or any(getattr(actor, w)(case) for w in t.who))
+    ]
