@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "wangge.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,7 +134,7 @@ try:
     import zoneinfo
 
     zoneinfo.ZoneInfo(TIME_ZONE)
-except Exception:  # noqa: BLE001 - any failure means the name is unusable
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
     raise ImproperlyConfigured(f"WANGGE_TIME_ZONE={TIME_ZONE!r} is not a known time zone") from None
 USE_I18N = True
 USE_TZ = True

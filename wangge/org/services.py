@@ -76,17 +76,8 @@ def find_overlaps(
     return found
 
 
-@transaction.atomic
-def grid_save(
-    *,
-    community: Community,
-    code: str,
-    name: str,
-    geometry: dict[str, Any],
-    properties: dict[str, Any] | None = None,
-    actor: Actor = None,
-) -> Grid:
-    """Create or update one grid (by code), refusing bad codes, bad geometry and overlaps."""
+def grid_check(*, community: Community, code: str, name: str, geometry: Any) -> Areal:
+    """Everything grid_save refuses, without writing: bad code, name, geometry, overlaps."""
     validate_grid_code(code, community)
     name = (name or "").strip()
     if not name:
@@ -103,6 +94,22 @@ def grid_save(
         raise DomainError(
             f"grid {code} {overlap_text(other_code, other_name, piece)}", field="geometry"
         )
+    return geom
+
+
+@transaction.atomic
+def grid_save(
+    *,
+    community: Community,
+    code: str,
+    name: str,
+    geometry: dict[str, Any],
+    properties: dict[str, Any] | None = None,
+    actor: Actor = None,
+) -> Grid:
+    """Create or update one grid (by code), refusing bad codes, bad geometry and overlaps."""
+    geom = grid_check(community=community, code=code, name=name, geometry=geometry)
+    name = name.strip()
     grid, created = Grid.objects.update_or_create(
         code=code,
         defaults={

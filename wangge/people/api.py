@@ -43,7 +43,7 @@ def people(
     request: HttpRequest, filters: Query[PersonFilter], page: Query[PageIn]
 ) -> dict[str, Any]:
     """People in your territory, filtered, by name; ``limit``/``offset`` page through them."""
-    found = filters.filter(selectors.persons_visible(scope(request)))
+    found = filters.apply(selectors.persons_visible(scope(request)))
     items = found[page.offset : page.offset + page.limit]
     return {"count": found.count(), "items": [person_out(p) for p in items]}
 

@@ -5,21 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
-from django.utils import timezone
-from ninja import FilterSchema, Schema
+from django.db.models import QuerySet
+from ninja import Schema
 from pydantic import Field, field_validator
 
-from wangge.org.models import Community
+from wangge.org.models import Community, Grid
 from wangge.org.schemas import Ref, check_community_code, community_code_q
 from wangge.people.models import Employment, GridRole, LeaderPost, Person, RoleKind
-from wangge.people.selectors import RoleStaffing
+from wangge.people.selectors import RoleStaffing, persons_filter
 
 # ---------------------------------------------------------------------------------------------
 # The people list's filters
 
 
-class PersonFilter(FilterSchema):
+class PersonFilter(Schema):
     """Narrows people.selectors.persons_visible. Roles, grids and communities mean today's
     assignments ("who works where now"), as on the people page (web.forms.PeopleFilterForm)."""
 
@@ -34,39 +33,27 @@ class PersonFilter(FilterSchema):
 
     _check_community = field_validator("community")(check_community_code)
 
-    def custom_expression(self) -> Q:
-        today = timezone.localdate()
-        q = Q()
-        # One assignment row must match role, grid and community together: ?role=&grid= means
-        # "holds that role in that grid", not the role somewhere and any role in the grid.
-        lookups: dict[str, Any] = {}
-        if self.role:
-            lookups["role"] = self.role.value
-        if self.grid:
-            lookups["grid__code"] = self.grid
-        communities = (
-            Community.objects.filter(community_code_q(self.community)).values("pk")
+    def apply(self, people: QuerySet[Person]) -> QuerySet[Person]:
+        """Narrow a scoped queryset through people.selectors.persons_filter."""
+        community = (
+            Community.objects.filter(community_code_q(self.community)).first()
             if self.community
             else None
         )
-        if communities is not None:
-            lookups["grid__community__in"] = communities
-        if lookups:
-            on_roster = Q(
-                pk__in=GridRole.objects.active_on(today).filter(**lookups).values("person_id")
-            )
-            # Workstation staff hold no grid role but work in the community.
-            if communities is not None and not (self.role or self.grid):
-                on_roster |= Q(workstation__community__in=communities)
-            q &= on_roster
-        if self.employment:
-            q &= Q(employment=self.employment.value)
-        if self.active is not None:
-            employed = Q(pk__in=Person.objects.active_on(today).values("pk"))
-            q &= employed if self.active else ~employed
-        if text := (self.q or "").strip():
-            q &= Q(name__icontains=text) | Q(phone__contains=text)
-        return q
+        if self.community and community is None:
+            return people.none()
+        grid = Grid.objects.filter(code=self.grid).first() if self.grid else None
+        if self.grid and grid is None:
+            return people.none()
+        return persons_filter(
+            people,
+            q=self.q or "",
+            role=self.role.value if self.role else None,
+            grid=grid,
+            community=community,
+            employment=self.employment.value if self.employment else None,
+            active=self.active,
+        )
 
 
 # ---------------------------------------------------------------------------------------------

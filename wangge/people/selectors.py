@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from wangge.core.errors import NotFound
-from wangge.org.models import Grid
+from wangge.org.models import Community, Grid
 from wangge.org.territory import Territory
 from wangge.people.models import GridRole, LeaderPost, Person, RoleKind, StaffingStandard
 
@@ -39,6 +39,54 @@ def persons_visible(territory: Territory) -> QuerySet[Person]:
     q |= Q(leader_posts__grid_id__in=grid_ids)
     ids = Person.objects.filter(q).values("pk")
     return qs.filter(pk__in=ids).order_by("name", "id")
+
+
+def persons_filter(
+    people: QuerySet[Person],
+    *,
+    q: str = "",
+    role: str | None = None,
+    grid: Grid | None = None,
+    community: Community | None = None,
+    employment: str | None = None,
+    active: bool | None = None,
+    day: dt.date | None = None,
+) -> QuerySet[Person]:
+    """Narrow a scoped list of people; the pages and the API filter through this one function.
+
+    Role, grid and community mean assignments on ``day`` (today): "who works where now". One
+    assignment must match them together, so role + grid means "holds that role in that grid".
+    Each person's current roles are prefetched as ``current_roles``.
+    """
+    day = day or timezone.localdate()
+    current = GridRole.objects.active_on(day)
+    lookups: dict[str, object] = {}
+    if role:
+        lookups["role"] = role
+    if grid is not None:
+        lookups["grid"] = grid
+    if community is not None:
+        lookups["grid__community"] = community
+    if lookups:
+        on_roster = Q(pk__in=current.filter(**lookups).values("person_id"))
+        if community is not None and not (role or grid):
+            # Workstation staff hold no grid role but work in the community.
+            on_roster |= Q(workstation__community=community)
+        people = people.filter(on_roster)
+    if employment:
+        people = people.filter(employment=employment)
+    if active is not None:
+        employed = Q(pk__in=Person.objects.active_on(day).values("pk"))
+        people = people.filter(employed if active else ~employed)
+    if text := q.strip():
+        people = people.filter(Q(name__icontains=text) | Q(phone__contains=text))
+    return people.prefetch_related(
+        Prefetch(
+            "roles",
+            queryset=current.select_related("grid").order_by("grid__code", "role"),
+            to_attr="current_roles",
+        )
+    )
 
 
 def person_get(territory: Territory, pk: int) -> Person:

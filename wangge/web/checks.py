@@ -14,6 +14,5 @@ from wangge.people.selectors import staff_counts
 
 def partition_reports(territory: Territory) -> list[SubdistrictReport]:
     return [
-        check_subdistrict(sub, staff_counts=staff_counts)
-        for sub in subdistricts_visible(territory)
+        check_subdistrict(sub, staff_counts=staff_counts) for sub in subdistricts_visible(territory)
     ]

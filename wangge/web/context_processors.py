@@ -7,4 +7,7 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"tile_url": settings.WANGGE_TILE_URL, "tile_attribution": settings.WANGGE_TILE_ATTRIBUTION}
+    return {
+        "tile_url": settings.WANGGE_TILE_URL,
+        "tile_attribution": settings.WANGGE_TILE_ATTRIBUTION,
+    }

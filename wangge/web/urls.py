@@ -5,4 +5,10 @@ from wangge.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("map/", views.map_view, name="map"),
+    # Before grids/<code>/ so "check" is never read as a grid code.
+    path("grids/check/", views.grid_check, name="grid_check"),
+    path("grids/<str:code>/", views.grid_detail, name="grid"),
+    path("org/", views.org_view, name="org"),
+    path("people/", views.people_view, name="people"),
 ]
