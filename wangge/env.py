@@ -79,33 +79,53 @@ def env_path(name: str, default: Path) -> Path:
     return Path(raw).expanduser().resolve()
 
 
-def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]:
-    """Turn ``sqlite:///PATH`` or ``postgres://user:pass@host:port/db`` into DATABASES['default']."""
+def sqlite_path(url: str, *, name: str) -> Path | str:
+    """The file of a ``sqlite:///PATH`` URL (DATABASE_URL and WANGGE_HUEY_URL alike).
+
+    As in dj-database-url: "sqlite:///" then the path, so sqlite:///data/db.sqlite3 is
+    relative to the working directory and sqlite:////srv/wangge/db.sqlite3 is absolute.
+    """
     parts = urlsplit(url)
+    url = _redact(url)
+    if parts.netloc:
+        raise ImproperlyConfigured(
+            f"{name}={url!r}: a SQLite URL has no host; write sqlite:///PATH "
+            "(three slashes, then the file path)"
+        )
+    if parts.query:
+        raise ImproperlyConfigured(f"{name}={url!r}: a SQLite URL takes no ?options")
+    path = unquote(parts.path)[1:]
+    if not path or path.endswith("/"):
+        raise ImproperlyConfigured(f"{name}={url!r}: the SQLite file path is missing")
+    # Made absolute now, so a later chdir (or the reloader's child) opens the same file.
+    return path if path == ":memory:" else Path(path).absolute()
+
+
+def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]:
+    """Turn ``sqlite:///PATH`` or ``postgres://user:pass@host:port/db`` into a DATABASES entry."""
+    parts = urlsplit(url)
+    # Error messages quote the URL without its password: they end up in logs.
+    url = _redact(url)
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
-        # sqlite:///relative/or/absolute (three slashes then the path); sqlite:///:memory: too.
-        if parts.netloc:
-            raise ImproperlyConfigured(
-                f"{name}={url!r}: a SQLite URL has no host; write sqlite:///PATH "
-                "(three slashes, then the file path)"
-            )
-        path = unquote(parts.path)
-        if path.startswith("/") and not path.startswith("//"):
-            path = path[1:] if path[1:] == ":memory:" else path
-        if not path or path == "/":
-            raise ImproperlyConfigured(f"{name}={url!r}: the SQLite file path is missing")
-        return sqlite_database(Path(path) if path != ":memory:" else path)
+        path = sqlite_path(url, name=name)
+        return sqlite_database(path)
     if scheme in ("postgres", "postgresql", "pgsql"):
-        dbname = unquote(parts.path.lstrip("/"))
-        if not dbname:
+        dbname = unquote(parts.path.removeprefix("/"))
+        if not dbname or "/" in dbname:
             raise ImproperlyConfigured(
-                f"{name}={url!r}: the database name is missing (postgres://user@host:5432/NAME)"
+                f"{name}={url!r}: the database name is missing or not one name"
+                " (postgres://user@host:5432/NAME)"
             )
         try:
             port = parts.port
         except ValueError:
-            raise ImproperlyConfigured(f"{name}={url!r}: the port is not a number") from None
+            # urllib raises the same error for "notaport" and for 99999.
+            raise ImproperlyConfigured(
+                f"{name}={url!r}: the port is not a number between 1 and 65535"
+            ) from None
+        if port == 0:
+            raise ImproperlyConfigured(f"{name}={url!r}: the port must be between 1 and 65535")
         options = dict(parse_qsl(parts.query))
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -123,6 +143,15 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any
         f"{name}={url!r}: unsupported scheme {scheme or '(none)'!r}; "
         "use sqlite:///PATH or postgres://USER:PASSWORD@HOST:PORT/NAME"
     )
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
 def sqlite_database(path: Path | str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from wangge.env import (
     env_str,
     parse_database_url,
     sqlite_database,
+    sqlite_path,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -185,15 +186,19 @@ _huey_url = env_str("WANGGE_HUEY_URL", "")
 HUEY: dict[str, object]
 if _huey_url.startswith("redis://"):
     HUEY = {"huey_class": "huey.RedisHuey", "name": "wangge", "url": _huey_url}
-elif _huey_url == "" or _huey_url.startswith("sqlite://"):
+elif _huey_url == "" or _huey_url.startswith("sqlite:"):
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "wangge",
-        "filename": _huey_url.removeprefix("sqlite://") or str(DATA_DIR / "jobs.sqlite3"),
+        "filename": str(
+            sqlite_path(_huey_url, name="WANGGE_HUEY_URL")
+            if _huey_url
+            else DATA_DIR / "jobs.sqlite3"
+        ),
     }
 else:
     raise ImproperlyConfigured(
-        f"WANGGE_HUEY_URL={_huey_url!r}: use redis://HOST:PORT/DB or sqlite://PATH"
+        f"WANGGE_HUEY_URL={_huey_url!r}: use redis://HOST:PORT/DB or sqlite:///PATH"
     )
 HUEY["immediate"] = env_bool("WANGGE_HUEY_IMMEDIATE", False)
 
@@ -228,5 +233,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
 }

@@ -148,3 +148,5 @@ def test_export_then_import_gives_back_the_same_grids(cast):
     result = grids_import(exported)
     assert result.created == [] and len(result.updated) == 3
     assert snapshot() == before
+    # What the export derives (community name, area) is not kept as an extra property.
+    assert not any("area_km2" in g.properties for g in Grid.objects.all())

@@ -1,13 +1,15 @@
 """Point → grid → community → subdistrict (属地管理: the grid a point lies in decides who answers).
 
 An STRtree over the grid polygons answers each lookup. The index is rebuilt when the grids
-change: its key is (number of grids, latest update), read with one cheap query per lookup,
-so every process notices a change made by another.
+change: services drop it in the process that changed them, and every process compares its key
+(number of grids, latest update) with the database at most once a second, so a change made
+by another process shows within a second without a query on every lookup.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,8 +60,11 @@ class _Index:
     codes: list[str]
 
 
+RECHECK_SECONDS = 1.0
+
 _lock = threading.Lock()
 _index: _Index | None = None
+_checked_at = 0.0
 
 
 def _current_key() -> tuple[int, datetime | None]:
@@ -88,14 +93,16 @@ def _build(key: tuple[int, datetime | None]) -> _Index:
 
 
 def _get_index() -> _Index:
-    global _index
-    key = _current_key()
+    global _index, _checked_at
     idx = _index
-    if idx is not None and idx.key == key:
+    now = time.monotonic()
+    if idx is not None and now - _checked_at < RECHECK_SECONDS:
         return idx
+    key = _current_key()
     with _lock:
         if _index is None or _index.key != key:
             _index = _build(key)
+        _checked_at = now
         return _index
 
 

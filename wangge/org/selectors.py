@@ -42,8 +42,10 @@ def subdistricts_visible(territory: Territory) -> QuerySet[Subdistrict]:
 def org_tree(territory: Territory) -> list[District]:
     """Districts with their visible subdistricts, communities and grids prefetched."""
     grids = grids_visible(territory)
-    communities = communities_visible(territory).select_related("workstation").prefetch_related(
-        Prefetch("grids", queryset=grids, to_attr="visible_grids")
+    communities = (
+        communities_visible(territory)
+        .select_related("workstation")
+        .prefetch_related(Prefetch("grids", queryset=grids, to_attr="visible_grids"))
     )
     subdistricts = (
         subdistricts_visible(territory)

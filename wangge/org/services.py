@@ -127,7 +127,8 @@ def grid_save(
         object_id=grid.code,
         summary=f"{grid.code} {grid.name}",
     )
-    transaction.on_commit(locate.invalidate)
+    locate.invalidate()  # this process sees its own change at once…
+    transaction.on_commit(locate.invalidate)  # …and again once it is committed
     return grid
 
 
@@ -181,6 +182,10 @@ class ImportError_(DomainError):
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
         super().__init__(first.message + more, field=first.field, code="import_refused")
         self.errors = errors
+
+
+# Properties the import reads itself, and those the export derives (not kept as extras).
+IMPORTED_OR_DERIVED = frozenset({"code", "name", "community", "community_name", "area_km2"})
 
 
 def _feature_label(index: int, props: dict[str, Any]) -> str:
@@ -269,7 +274,7 @@ def parse_feature_collection(data: Any) -> list[ParsedFeature]:
         except DomainError as exc:
             errors.append(DomainError(f"{label}: {exc.message}", field=exc.field))
             continue
-        extra = {k: v for k, v in props.items() if k not in ("code", "name", "community")}
+        extra = {k: v for k, v in props.items() if k not in IMPORTED_OR_DERIVED}
         parsed.append(ParsedFeature(i, code, name, community, geom, extra))
 
     # Overlaps among the file's grids, and with stored grids the file does not replace.
@@ -329,7 +334,8 @@ def grids_import(data: Any, *, actor: Actor = None) -> ImportResult:
         summary=f"imported {result.count} grids ({len(result.created)} new)",
         data={"created": result.created, "updated": result.updated},
     )
-    transaction.on_commit(locate.invalidate)
+    locate.invalidate()  # this process sees its own change at once…
+    transaction.on_commit(locate.invalidate)  # …and again once it is committed
     return result
 
 
