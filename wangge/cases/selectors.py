@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from wangge.cases.models import Case, CaseSource, CaseStatus
@@ -51,3 +51,14 @@ def queues(territory: Territory, now: dt.datetime | None = None) -> dict[str, Qu
         "to_evaluate": cases.filter(status=CaseStatus.CLOSED),
         "suspended": cases.filter(status=CaseStatus.SUSPENDED),
     }
+
+
+def case_counts(grid_ids: list[int], since: dt.datetime | None = None) -> dict[int, int]:
+    """Cases reported in each grid (in the last 12 months by default): the grids' workload."""
+    since = since or timezone.now() - dt.timedelta(days=365)
+    return dict(
+        Case.objects.filter(grid_id__in=grid_ids, reported_at__gte=since)
+        .values("grid_id")
+        .annotate(n=Count("id"))
+        .values_list("grid_id", "n")
+    )
