@@ -6,10 +6,10 @@ the last twelve months. The `grids check` command, the API and the pages all cal
 
 from __future__ import annotations
 
+from wangge.cases.selectors import case_counts
 from wangge.org.partition import SubdistrictReport, check_subdistrict
 from wangge.org.selectors import subdistricts_visible
 from wangge.org.territory import Territory
-from wangge.cases.selectors import case_counts
 from wangge.people.selectors import staff_counts
 
 
