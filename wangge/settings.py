@@ -223,6 +223,12 @@ WANGGE_PARTITION_TOLERANCE_M2 = env_float("WANGGE_PARTITION_TOLERANCE_M2", 1.0, 
 # …and so are slivers thinner than this (m), whatever their area.
 WANGGE_PARTITION_SLIVER_M = env_float("WANGGE_PARTITION_SLIVER_M", 0.05, minimum=0.0)
 
+# CASES
+# A new report this close (m) to an open case of the same category, within this many days, is
+# offered as a likely duplicate at filing.
+WANGGE_DUPLICATE_RADIUS_M = env_float("WANGGE_DUPLICATE_RADIUS_M", 50.0, minimum=0.0)
+WANGGE_DUPLICATE_DAYS = env_int("WANGGE_DUPLICATE_DAYS", 7, minimum=0)
+
 # SECURITY
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

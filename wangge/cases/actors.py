@@ -24,10 +24,14 @@ class Actor:
     territory: Territory
     grid_roles: list[tuple[int, str]] = field(default_factory=list)  # (grid id, role) today
     posts: list[LeaderPost] = field(default_factory=list)
+    system: bool = False
 
     @classmethod
     def of(cls, user: Any, day: dt.date | None = None) -> Actor:
-        if user is None or not getattr(user, "is_authenticated", False):
+        """The actor behind a user; ``None`` is the platform itself (scheduled jobs)."""
+        if user is None:
+            return cls(None, None, frozenset(), False, Territory.all(), system=True)
+        if not getattr(user, "is_authenticated", False):
             return cls(None, None, frozenset(), False, Territory.none())
         day = day or timezone.localdate()
         person = Person.objects.filter(user=user).first()
@@ -53,7 +57,9 @@ class Actor:
     def name(self) -> str:
         if self.person is not None:
             return self.person.name
-        return self.user.get_username() if self.user is not None else "system"
+        if self.user is not None:
+            return str(self.user.get_username())
+        return "the platform" if self.system else "an anonymous user"
 
     def covers(self, case: Case) -> bool:
         t = self.territory
@@ -117,6 +123,21 @@ class Actor:
             and (p.community_id == case.community_id or p.grid_id == case.grid_id)
             for p in self.posts
         )
+
+    def is_level1_leader(self, case: Case) -> bool:
+        """A level-1 leader over the case's subdistrict or district (convenes joint meetings)."""
+        return any(
+            p.level == "level1"
+            and (
+                p.subdistrict_id == case.subdistrict_id
+                or p.district_id == case.subdistrict.district_id
+            )
+            for p in self.posts
+        )
+
+    def is_system(self, case: Case) -> bool:
+        """The platform itself: scheduled jobs such as the overdue sweep."""
+        return self.system
 
     def is_assessor(self, case: Case) -> bool:
         return ASSESSORS in self.groups and self.covers(case)

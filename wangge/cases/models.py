@@ -248,6 +248,10 @@ class Case(TimeStampedModel):
     assessed_period = models.CharField(_("assessed in month"), max_length=7, blank=True)
 
     handling_due_at = models.DateTimeField(_("handling due at"), null=True, blank=True)
+    # Due time of the step the case waits for now (verify the report, file, dispatch, handle,
+    # verify the result), in working time: the queues flag a case whose step is late.
+    step_due_at = models.DateTimeField(_("current step due at"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
     suspended_since = models.DateTimeField(_("suspended since"), null=True, blank=True)
     # The clock stops while suspended: total suspended time pushes the due time out.
     suspended_seconds = models.PositiveIntegerField(_("time suspended (s)"), default=0)

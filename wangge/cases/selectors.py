@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from wangge.cases.models import Case, CaseSource, CaseStatus
+from wangge.cases.models import OPEN_STATUSES, Case, CaseSource, CaseStatus, Category
 from wangge.core.errors import NotFound
 from wangge.org.territory import Territory
 
@@ -46,6 +49,8 @@ def queues(territory: Territory, now: dt.datetime | None = None) -> dict[str, Qu
         "overdue": cases.filter(
             status__in=[CaseStatus.DISPATCHED, CaseStatus.HANDLING], handling_due_at__lt=now
         ),
+        # Any step waiting longer than its limit: filing, dispatch, handling or verification.
+        "late": cases.filter(status__in=OPEN_STATUSES, step_due_at__lt=now),
         "extensions": cases.filter(pending_extension_hours__isnull=False),
         "to_close": cases.filter(status=CaseStatus.HANDLED),
         "to_evaluate": cases.filter(status=CaseStatus.CLOSED),
@@ -62,3 +67,64 @@ def case_counts(grid_ids: list[int], since: dt.datetime | None = None) -> dict[i
         .annotate(n=Count("id"))
         .values_list("grid_id", "n")
     )
+
+
+def likely_duplicates(
+    case: Case, *, radius_m: float | None = None, days: int | None = None
+) -> list[Case]:
+    """Open cases of the same category near this one, reported shortly before: offered at
+    filing as probable duplicates (the same problem reported twice), nearest first."""
+    window = dt.timedelta(days=settings.WANGGE_DUPLICATE_DAYS if days is None else days)
+    return _nearby(
+        case,
+        Case.objects.open().filter(reported_at__gte=case.reported_at - window),
+        settings.WANGGE_DUPLICATE_RADIUS_M if radius_m is None else radius_m,
+    )
+
+
+def recurrences(
+    case: Case,
+    *,
+    category: Category | None = None,
+    radius_m: float | None = None,
+    days: int = 90,
+) -> list[Case]:
+    """Closed cases of the same category at the same place in the last ``days``: the problem
+    came back (reported again at the same place makes a key case)."""
+    return _nearby(
+        case,
+        Case.objects.filter(closed_at__gte=case.reported_at - dt.timedelta(days=days)),
+        settings.WANGGE_DUPLICATE_RADIUS_M if radius_m is None else radius_m,
+        category_id=category.pk if category is not None else None,
+    )
+
+
+def _nearby(
+    case: Case, among: QuerySet[Case], radius: float, category_id: int | None = None
+) -> list[Case]:
+    lat = float(case.lat)
+    # A box around the point first (an index-friendly filter), then the exact distance.
+    dlat = Decimal(str(radius / 111_320))
+    dlon = Decimal(str(radius / (111_320 * max(math.cos(math.radians(lat)), 0.01))))
+    candidates = among.filter(
+        lat__range=(case.lat - dlat, case.lat + dlat),
+        lon__range=(case.lon - dlon, case.lon + dlon),
+        reported_at__lte=case.reported_at,
+    ).exclude(pk=case.pk)
+    category_id = category_id or case.category_id
+    if category_id is not None:
+        candidates = candidates.filter(category_id=category_id)
+    near = [(metres_between(case, other), other) for other in candidates.select_related("category")]
+    return [other for d, other in sorted(near, key=lambda t: (t[0], t[1].pk)) if d <= radius]
+
+
+def metres_between(a: Case, b: Case) -> float:
+    """Great-circle distance between two cases' points (haversine; metres)."""
+    lat1, lon1, lat2, lon2 = map(
+        math.radians, (float(a.lat), float(a.lon), float(b.lat), float(b.lon))
+    )
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(h))

@@ -30,9 +30,10 @@ from wangge.cases.models import (
     CaseStatus,
     Category,
     PhotoKind,
+    StepLimit,
     Urgency,
 )
-from wangge.cases.workflow import TRANSITIONS, Context
+from wangge.cases.workflow import DEFAULT_STEP_HOURS, TRANSITIONS, Context
 from wangge.core.errors import Conflict, DomainError, Forbidden
 from wangge.org.locate import locate
 
@@ -107,6 +108,10 @@ def _next_number(case: Case) -> str:
     return f"{prefix}{seq:06d}"
 
 
+def step_hours() -> dict[str, int]:
+    return dict(StepLimit.objects.values_list("step", "hours"))
+
+
 def _coordinate(value: Any) -> Decimal:
     return Decimal(str(round(float(value), 7)))
 
@@ -126,6 +131,7 @@ def report(
     photos: Sequence[Any] | None = None,
     idempotency_key: str | None = None,
     reported_at: dt.datetime | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> Case:
     """A problem is reported (信息采集): locate it, record it, log the first event.
 
@@ -160,6 +166,12 @@ def report(
     if at > now + dt.timedelta(minutes=5):
         raise DomainError("a report cannot come from the future", field="reported_at")
     grid = located.grid
+    # The first step's clock: a public report waits for the on-site check, others for filing.
+    first_step = "verify_report" if CaseSource.needs_verification(source) else "file"
+    limits = step_hours()
+    step_due = (calendar or WorkingCalendar.load()).add_hours(
+        at, limits.get(first_step, DEFAULT_STEP_HOURS[first_step])
+    )
     case = Case(
         source=source,
         description=description,
@@ -175,6 +187,7 @@ def report(
         reporter_name=reporter_name.strip()[:50],
         reporter_phone=reporter_phone.strip()[:20],
         reported_at=at,
+        step_due_at=step_due,
         idempotency_key=idempotency_key,
     )
     for _attempt in range(5):
@@ -251,6 +264,7 @@ def report_self_handled(
         now = timezone.now()
         Case.objects.filter(pk=case.pk).update(
             status=CaseStatus.SELF_HANDLED,
+            step_due_at=None,
             tier=1,
             handled_at=now,
             closed_at=now,
@@ -311,7 +325,8 @@ def act(
         data=data,
         now=now,
         calendar=calendar or WorkingCalendar.load(),
-        actor_person_id=actor.person.pk if actor.person else None,
+        actor=actor,
+        step_hours=step_hours(),
     )
     changes = transition.apply(case, ctx)
     from_status = case.status
@@ -340,6 +355,8 @@ def act(
             action, PhotoKind.BEFORE
         )
         _store_photos(case, event, checked, kind)
+        if transition.after is not None:
+            transition.after(case, ctx, event)
     case.refresh_from_db()
     return case
 
@@ -358,3 +375,32 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
         else:
             out[k] = v
     return out
+
+
+def flag_overdue(now: dt.datetime | None = None) -> int:
+    """Make every overdue case a key case (重点案件), through the workflow; returns how many.
+
+    Run by a scheduled job (cases.tasks); safe to run twice: a key case is not marked again.
+    """
+    now = now or timezone.now()
+    overdue = Case.objects.filter(
+        status__in=[CaseStatus.DISPATCHED, CaseStatus.HANDLING],
+        handling_due_at__lt=now,
+        is_key=False,
+    ).select_related("subdistrict__district")
+    calendar = WorkingCalendar.load()
+    flagged = 0
+    for case in overdue:
+        try:
+            act(
+                case,
+                "mark-key",
+                actor_user=None,
+                data={"reason": "overdue"},
+                now=now,
+                calendar=calendar,
+            )
+        except Conflict:
+            continue  # someone acted on it meanwhile; the next run looks again
+        flagged += 1
+    return flagged

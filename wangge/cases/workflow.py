@@ -23,16 +23,23 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from wangge.cases.actors import Actor
 from wangge.cases.calendar import WorkingCalendar
 from wangge.cases.models import (
     Case,
+    CaseEvent,
     CaseSource,
     CaseStatus,
     Category,
     DispatchTarget,
+    Instruction,
+    JointMeeting,
+    Oversight,
+    OversightReply,
     TimeUnit,
     Urgency,
 )
+from wangge.cases.selectors import recurrences
 from wangge.cases.tiers import clean_facts, leader_for, propose
 from wangge.core.errors import DomainError
 from wangge.org.models import HandlingUnit
@@ -47,11 +54,26 @@ class Context:
     data: dict[str, Any]
     now: dt.datetime
     calendar: WorkingCalendar
-    actor_person_id: int | None
+    actor: Actor
+    step_hours: dict[str, int] = field(default_factory=dict)  # StepLimit, by step
     event_data: dict[str, Any] = field(default_factory=dict)  # extra facts for the event log
+
+    @property
+    def actor_person_id(self) -> int | None:
+        return self.actor.person.pk if self.actor.person else None
+
+    def step_due(self, step: str) -> dt.datetime:
+        """When a step that starts now is due (StepLimit, in working hours)."""
+        return self.calendar.add_hours(
+            self.now, self.step_hours.get(step, DEFAULT_STEP_HOURS[step])
+        )
 
 
 Changes = dict[str, Any]
+# Used when the StepLimit table has no row for a step (the migration ships these).
+DEFAULT_STEP_HOURS = {"verify_report": 2, "file": 1, "dispatch": 1, "verify": 4}
+KEY_REWORKS = 2  # reworked this often, a case becomes a key case (重点案件)
+KEY_TIER = 4  # from this tier up, too
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,9 @@ class Transition:
     requires: tuple[str, ...]
     apply: Callable[[Case, Context], Changes]
     changes_status: bool = True
+    # Writes rows that hang off the case (an instruction, an oversight order) in the same
+    # transaction, after the case row and its event.
+    after: Callable[[Case, Context, CaseEvent], None] | None = None
 
 
 # --- input helpers --------------------------------------------------------------------------
@@ -100,6 +125,35 @@ def handling_limit_seconds(category: Category, urgency: str, calendar: WorkingCa
     return category.time_limit * 3600.0
 
 
+def _key(case: Case, reason: str) -> Changes:
+    """Make a case a key case (重点案件督办), once; the first reason is kept."""
+    return {} if case.is_key else {"is_key": True, "key_reason": reason[:200]}
+
+
+def _date(ctx: Context, key: str) -> dt.date:
+    value = ctx.data.get(key)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DomainError(f"{key} must be a date (YYYY-MM-DD)", field=key) from None
+
+
+def _datetime(ctx: Context, key: str) -> dt.datetime:
+    value = ctx.data.get(key)
+    if not isinstance(value, dt.datetime):
+        try:
+            value = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            raise DomainError(f"{key} must be a date and time (ISO 8601)", field=key) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ctx.calendar.tz)
+    return value
+
+
 # --- what each action sets ------------------------------------------------------------------
 
 
@@ -107,9 +161,18 @@ def _verify_report(case: Case, ctx: Context) -> Changes:
     if case.verified_report_at is not None:
         raise DomainError("this report was already verified on site", field="confirmed")
     if _bool(ctx, "confirmed"):
-        return {"status": S.REPORTED, "verified_report_at": ctx.now}
+        return {
+            "status": S.REPORTED,
+            "verified_report_at": ctx.now,
+            "step_due_at": ctx.step_due("file"),
+        }
     _text(ctx, "reason", what="a reason (what was found on site)")
-    return {"status": S.REJECTED, "verified_report_at": ctx.now}
+    return {
+        "status": S.REJECTED,
+        "verified_report_at": ctx.now,
+        "rejected_at": ctx.now,
+        "step_due_at": None,
+    }
 
 
 def _file(case: Case, ctx: Context) -> Changes:
@@ -146,6 +209,11 @@ def _file(case: Case, ctx: Context) -> Changes:
     if urgency not in Urgency.values:
         raise DomainError(f"urgency must be one of {', '.join(Urgency.values)}", field="urgency")
     ctx.event_data.update({"proposed_tier": proposal.tier, "tier": tier})
+    key: Changes = {}
+    if tier >= KEY_TIER:
+        key = _key(case, f"tier {tier}")
+    elif recurrences(case, category=category):
+        key = _key(case, "reported again at the same place")
     return {
         "status": S.FILED,
         "filed_at": ctx.now,
@@ -155,6 +223,8 @@ def _file(case: Case, ctx: Context) -> Changes:
         "tier_reason": reason,
         "urgency": urgency,
         "leader_post": leader_for(case, tier),
+        "step_due_at": ctx.step_due("dispatch"),
+        **key,
     }
 
 
@@ -168,7 +238,7 @@ def _reject(case: Case, ctx: Context) -> Changes:
             f"reason_kind must be one of {', '.join(REJECT_REASONS)}", field="reason_kind"
         )
     _text(ctx, "reason", what="a reason")
-    changes: Changes = {"status": S.REJECTED}
+    changes: Changes = {"status": S.REJECTED, "rejected_at": ctx.now, "step_due_at": None}
     if kind == "duplicate":
         original = ctx.data.get("duplicate_of")
         if not isinstance(original, Case) or original.pk == case.pk:
@@ -198,14 +268,17 @@ def _dispatch(case: Case, ctx: Context) -> Changes:
             )
     else:
         unit = None
-    limit = handling_limit_seconds(case.category, case.urgency, ctx.calendar)
+    due = ctx.calendar.add(
+        ctx.now, handling_limit_seconds(case.category, case.urgency, ctx.calendar)
+    )
     return {
         "status": S.DISPATCHED,
         "dispatched_at": ctx.now,
         "dispatch_target": target,
         "handling_unit": unit,
         "handler": None,
-        "handling_due_at": ctx.calendar.add(ctx.now, limit),
+        "handling_due_at": due,
+        "step_due_at": due,
     }
 
 
@@ -223,6 +296,7 @@ def _return(case: Case, ctx: Context) -> Changes:
         "handler": None,
         "handling_due_at": None,
         "pending_extension_hours": None,
+        "step_due_at": ctx.step_due("dispatch"),
     }
 
 
@@ -243,6 +317,7 @@ def _approve_extension(case: Case, ctx: Context) -> Changes:
         "pending_extension_hours": None,
         "extension_count": case.extension_count + 1,
         "handling_due_at": due,
+        "step_due_at": due,
     }
 
 
@@ -263,6 +338,7 @@ def _suspend(case: Case, ctx: Context) -> Changes:
         "suspended_since": ctx.now,
         "status_before_suspension": case.status,
         "remaining_seconds_at_suspension": None if remaining is None else int(remaining),
+        "step_due_at": None,
     }
 
 
@@ -285,6 +361,7 @@ def _resume(case: Case, ctx: Context) -> Changes:
         "status_before_suspension": "",
         "remaining_seconds_at_suspension": None,
         "handling_due_at": due,
+        "step_due_at": due,
     }
 
 
@@ -292,7 +369,7 @@ def _feedback(case: Case, ctx: Context) -> Changes:
     _text(ctx, "result", what="the result (what was done)")
     if not ctx.data.get("photos"):
         raise DomainError("feedback needs at least one photo after handling", field="photos")
-    return {"status": S.HANDLED, "handled_at": ctx.now}
+    return {"status": S.HANDLED, "handled_at": ctx.now, "step_due_at": ctx.step_due("verify")}
 
 
 def _verify(case: Case, ctx: Context) -> Changes:
@@ -300,9 +377,16 @@ def _verify(case: Case, ctx: Context) -> Changes:
         on_time = case.handling_due_at is None or (
             case.handled_at is not None and case.handled_at <= case.handling_due_at
         )
-        return {"status": S.CLOSED, "closed_at": ctx.now, "on_time": on_time}
+        return {"status": S.CLOSED, "closed_at": ctx.now, "on_time": on_time, "step_due_at": None}
     _text(ctx, "reason", what="a reason (what is still wrong)")
-    return {"status": S.HANDLING, "rework_count": case.rework_count + 1, "handled_at": None}
+    reworks = case.rework_count + 1
+    return {
+        "status": S.HANDLING,
+        "rework_count": reworks,
+        "handled_at": None,
+        "step_due_at": case.handling_due_at,
+        **(_key(case, f"reworked {reworks} times") if reworks >= KEY_REWORKS else {}),
+    }
 
 
 def _evaluate(case: Case, ctx: Context) -> Changes:
@@ -332,13 +416,107 @@ def _set_tier(case: Case, ctx: Context) -> Changes:
         "tier": tier,
         "tier_reason": ctx.data["reason"].strip(),
         "leader_post": leader_for(case, tier),
+        **(_key(case, f"tier {tier}") if tier >= KEY_TIER else {}),
     }
 
 
 def _mark_key(case: Case, ctx: Context) -> Changes:
     if case.is_key:
         raise DomainError("the case is already a key case", field="action")
-    return {"is_key": True, "key_reason": _text(ctx, "reason", what="a reason")[:200]}
+    return _key(case, _text(ctx, "reason", what="a reason"))
+
+
+# --- records that hang off a case: instructions, joint meetings, oversight -----------------
+
+
+def _instruct(case: Case, ctx: Context) -> Changes:
+    _text(ctx, "text", what="the instruction")
+    return {}
+
+
+def _instruct_after(case: Case, ctx: Context, event: CaseEvent) -> None:
+    post = next((p for p in ctx.actor.posts if p.pk == case.leader_post_id), None)
+    post = post or (ctx.actor.posts[0] if ctx.actor.posts else None)
+    Instruction.objects.create(
+        case=case, leader_post=post, by=ctx.actor.user, text=ctx.data["text"].strip()
+    )
+
+
+def _record_meeting(case: Case, ctx: Context) -> Changes:
+    if case.tier != 5:
+        raise DomainError(
+            f"a joint meeting is recorded on a tier-5 case; this case is tier {case.tier}",
+            field="action",
+        )
+    _date(ctx, "date")
+    _text(ctx, "attendees", what="who attended")
+    _text(ctx, "decisions", what="the decisions")
+    return {}
+
+
+def _record_meeting_after(case: Case, ctx: Context, event: CaseEvent) -> None:
+    JointMeeting.objects.create(
+        case=case,
+        date=_date(ctx, "date"),
+        attendees=ctx.data["attendees"].strip(),
+        decisions=ctx.data["decisions"].strip(),
+        recorded_by=ctx.actor.user,
+    )
+
+
+def _order_oversight(case: Case, ctx: Context) -> Changes:
+    deadline = _datetime(ctx, "deadline")
+    if deadline <= ctx.now:
+        raise DomainError("the oversight deadline is in the past", field="deadline")
+    _text(ctx, "demand", what="what is demanded")
+    unit = ctx.data.get("unit")
+    if unit is not None and not isinstance(unit, HandlingUnit):
+        raise DomainError("name the unit the order is for", field="unit")
+    return _key(case, "under oversight (督办)")
+
+
+def _order_oversight_after(case: Case, ctx: Context, event: CaseEvent) -> None:
+    Oversight.objects.create(
+        case=case,
+        ordered_by=ctx.actor.user,
+        unit=ctx.data.get("unit") or case.handling_unit,
+        deadline=_datetime(ctx, "deadline"),
+        demand=ctx.data["demand"].strip(),
+    )
+
+
+def _open_oversight(case: Case, ctx: Context) -> Oversight:
+    try:
+        return case.oversights.get(pk=int(ctx.data["oversight"]), closed_at__isnull=True)
+    except (Oversight.DoesNotExist, TypeError, ValueError):
+        raise DomainError(
+            f"case {case.number} has no open oversight order {ctx.data.get('oversight')!r}",
+            field="oversight",
+        ) from None
+
+
+def _reply_oversight(case: Case, ctx: Context) -> Changes:
+    _open_oversight(case, ctx)
+    _text(ctx, "text", what="the reply")
+    return {}
+
+
+def _reply_oversight_after(case: Case, ctx: Context, event: CaseEvent) -> None:
+    OversightReply.objects.create(
+        oversight=_open_oversight(case, ctx), by=ctx.actor.user, text=ctx.data["text"].strip()
+    )
+
+
+def _close_oversight(case: Case, ctx: Context) -> Changes:
+    _open_oversight(case, ctx)
+    _text(ctx, "outcome", what="the outcome")
+    return {}
+
+
+def _close_oversight_after(case: Case, ctx: Context, event: CaseEvent) -> None:
+    Oversight.objects.filter(pk=_open_oversight(case, ctx).pk).update(
+        outcome=ctx.data["outcome"].strip(), closed_at=ctx.now
+    )
 
 
 def evaluation(case: Case, calendar: WorkingCalendar) -> dict[str, Any]:
@@ -502,10 +680,60 @@ TRANSITIONS: dict[str, Transition] = {
             action="mark-key",
             label=_("mark as a key case"),
             sources=ANY_OPEN,
-            who=("is_centre", "is_leader"),
+            who=("is_centre", "is_leader", "is_system"),
             requires=("reason",),
             apply=_mark_key,
             changes_status=False,
+        ),
+        Transition(
+            action="instruct",
+            label=_("give an instruction (批示)"),
+            sources=ANY_OPEN,
+            who=("is_leader",),
+            requires=("text",),
+            apply=_instruct,
+            changes_status=False,
+            after=_instruct_after,
+        ),
+        Transition(
+            action="record-meeting",
+            label=_("record the joint meeting"),
+            sources=ANY_OPEN,
+            who=("is_level1_leader",),
+            requires=("date", "attendees", "decisions"),
+            apply=_record_meeting,
+            changes_status=False,
+            after=_record_meeting_after,
+        ),
+        Transition(
+            action="order-oversight",
+            label=_("order oversight (督办)"),
+            sources=ANY_OPEN,
+            who=("is_centre", "is_leader"),
+            requires=("deadline", "demand"),
+            apply=_order_oversight,
+            changes_status=False,
+            after=_order_oversight_after,
+        ),
+        Transition(
+            action="reply-oversight",
+            label=_("reply to the oversight order"),
+            sources=ANY_OPEN,
+            who=("is_handler", "is_centre"),
+            requires=("oversight", "text"),
+            apply=_reply_oversight,
+            changes_status=False,
+            after=_reply_oversight_after,
+        ),
+        Transition(
+            action="close-oversight",
+            label=_("close the oversight order"),
+            sources=(*ANY_OPEN, S.CLOSED, S.EVALUATED),
+            who=("is_centre", "is_leader"),
+            requires=("oversight", "outcome"),
+            apply=_close_oversight,
+            changes_status=False,
+            after=_close_oversight_after,
         ),
     )
 }
