@@ -96,6 +96,9 @@ class Category(TimeStampedModel):
         help_text=_("The five-role member whose duty this problem is (for linkage)."),
     )
     active = models.BooleanField(_("active"), default=True)
+    source = models.TextField(
+        _("source"), blank=True, help_text=_("Where the standard comes from.")
+    )
 
     class Meta:
         verbose_name = _("category")
