@@ -32,6 +32,8 @@ from wangge.org.models import Community, District, Grid, GridCenter, Subdistrict
 from wangge.people.models import LeaderPost, Person
 from wangge.people.services import role_assign
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 W, S, E, N = 102.84, 24.87, 102.86, 24.88
 MID = 102.85
 QUARTER = 102.845

@@ -8,7 +8,6 @@ centre evaluates. Every case page is saved to test-artifacts/ for a person to lo
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
@@ -17,22 +16,13 @@ from django.utils import translation
 from tests.cases.conftest import png
 from wangge.cases.models import Case, CaseStatus
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# default_data first: the migrations' rows (groups, tiers, calendar…) before the cast is made.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_data"),
+]
 PASSWORD = "pass-word-123"
-
-
-@pytest.fixture(autouse=True)
-def default_data(transactional_db):
-    """The migrations' data (groups, staffing standard, working hours, step limits).
-
-    A transactional test flushes the database when it ends, taking migration data with it, and
-    serialized rollback cannot restore it here (Playwright's event loop gives Django another
-    connection object); so put it back the way the migrations do, before the cast is made.
-    """
-    from django.apps import apps
-
-    importlib.import_module("wangge.people.migrations.0002_defaults").forwards(apps, None)
-    importlib.import_module("wangge.cases.migrations.0002_defaults").forwards(apps, None)
 
 
 class Walk:
