@@ -122,7 +122,7 @@ def test_an_oversight_order_is_tracked_to_its_outcome(cc, monday_morning):
     order.refresh_from_db()
     assert [r.text for r in order.replies.all()] == ["已调派车辆"]
     assert order.outcome == "按期完成" and order.closed_at is not None
-    with pytest.raises(DomainError, match="no open oversight order"):
+    with pytest.raises(DomainError, match="is for a case with an open oversight order"):
         step(
             case, "reply-oversight", cc.station_worker, monday_morning, oversight=order.pk, text="x"
         )
@@ -193,3 +193,23 @@ def test_a_report_near_an_open_case_of_the_same_category_is_a_likely_duplicate(c
         category=cc.category,
     )
     assert likely_duplicates(elsewhere) == []  # about 200 m away
+
+
+def test_actions_that_need_something_waiting_are_not_offered_without_it(cc, monday_morning):
+    from wangge.cases.actors import Actor
+    from wangge.cases.workflow import allowed_actions
+
+    case = handling_case(cc, monday_morning)
+    offered = {t.action for t in allowed_actions(case, Actor.of(cc.dispatcher.user))}
+    assert "approve-extension" not in offered and "close-oversight" not in offered
+    with pytest.raises(DomainError, match="extension request waiting") as exc:
+        step(case, "approve-extension", cc.dispatcher, monday_morning)
+    assert exc.value.code == "invalid_state"
+    case = step(case, "request-extension", cc.station_worker, monday_morning, hours=4, reason="x")
+    offered = {t.action for t in allowed_actions(case, Actor.of(cc.dispatcher.user))}
+    assert {"approve-extension", "refuse-extension"} <= offered
+
+
+def test_only_a_public_report_is_verified_before_filing(cc, monday_morning):
+    with pytest.raises(DomainError, match="public or hotline report"):
+        step(new_case(cc), "verify-report", cc.supervisor, monday_morning, confirmed=True)

@@ -309,6 +309,12 @@ def act(
             field="action",
             code="invalid_state",
         )
+    if not transition.applies_to(case):
+        raise DomainError(
+            f"case {case.number}: {action!r} {transition.when_text}",
+            field="action",
+            code="invalid_state",
+        )
     actor = Actor.of(actor_user)
     if not actor.superuser and not any(getattr(actor, w)(case) for w in transition.who):
         raise Forbidden(f"{actor.name} may not {action} case {case.number} (state {case.status})")

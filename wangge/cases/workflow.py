@@ -88,6 +88,13 @@ class Transition:
     # Writes rows that hang off the case (an instruction, an oversight order) in the same
     # transaction, after the case row and its event.
     after: Callable[[Case, Context, CaseEvent], None] | None = None
+    # A further condition on the case, beyond its state (e.g. an extension request waits),
+    # and how to say it when it does not hold.
+    when: Callable[[Case], bool] | None = None
+    when_text: str = ""
+
+    def applies_to(self, case: Case) -> bool:
+        return case.status in self.sources and (self.when is None or self.when(case))
 
 
 # --- input helpers --------------------------------------------------------------------------
@@ -551,6 +558,8 @@ TRANSITIONS: dict[str, Transition] = {
             who=("is_supervisor",),
             requires=("confirmed",),
             apply=_verify_report,
+            when=lambda c: CaseSource.needs_verification(c.source) and c.verified_report_at is None,
+            when_text="is for a public or hotline report not yet verified on site",
         ),
         Transition(
             action="file",
@@ -609,6 +618,8 @@ TRANSITIONS: dict[str, Transition] = {
             requires=(),
             apply=_approve_extension,
             changes_status=False,
+            when=lambda c: bool(c.pending_extension_hours),
+            when_text="is for a case with an extension request waiting",
         ),
         Transition(
             action="refuse-extension",
@@ -618,6 +629,8 @@ TRANSITIONS: dict[str, Transition] = {
             requires=("reason",),
             apply=_refuse_extension,
             changes_status=False,
+            when=lambda c: bool(c.pending_extension_hours),
+            when_text="is for a case with an extension request waiting",
         ),
         Transition(
             action="suspend",
@@ -723,6 +736,8 @@ TRANSITIONS: dict[str, Transition] = {
             requires=("oversight", "text"),
             apply=_reply_oversight,
             changes_status=False,
+            when=lambda c: c.oversights.filter(closed_at__isnull=True).exists(),
+            when_text="is for a case with an open oversight order",
             after=_reply_oversight_after,
         ),
         Transition(
@@ -733,6 +748,8 @@ TRANSITIONS: dict[str, Transition] = {
             requires=("oversight", "outcome"),
             apply=_close_oversight,
             changes_status=False,
+            when=lambda c: c.oversights.filter(closed_at__isnull=True).exists(),
+            when_text="is for a case with an open oversight order",
             after=_close_oversight_after,
         ),
     )
@@ -744,6 +761,5 @@ def allowed_actions(case: Case, actor: Any) -> list[Transition]:
     return [
         t
         for t in TRANSITIONS.values()
-        if case.status in t.sources
-        and (actor.superuser or any(getattr(actor, w)(case) for w in t.who))
+        if t.applies_to(case) and (actor.superuser or any(getattr(actor, w)(case) for w in t.who))
     ]
