@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from wangge.cases.api import router as cases_router
 from wangge.core.errors import DomainError
 from wangge.org.api import router as org_router
 from wangge.people.api import router as people_router
@@ -54,7 +55,8 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="wangge API",
     version="1",
-    description="Grid-based city management: the organisation tree, grids, locate, people.",
+    description="Grid-based city management: the organisation tree, grids, locate, people,"
+    " cases and their figures.",
     urls_namespace="api",
     # Token first: a device's POST must not be asked for a CSRF token. django_auth checks CSRF
     # on unsafe methods for pages. The Swagger page at /api/v1/docs uses ninja's bundled
@@ -65,6 +67,7 @@ api = NinjaAPI(
 api.add_router("", org_router)
 api.add_router("", web_router)
 api.add_router("", people_router)
+api.add_router("", cases_router)
 
 
 def error(
@@ -163,8 +166,8 @@ def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error(
         request,
         413,
-        f"the request body is larger than {limit:,} bytes"
-        " (for a big GeoJSON file use `wangge grids import FILE`)",
+        f"the request body is larger than {limit:,} bytes (WANGGE_MAX_UPLOAD_MB); send fewer or"
+        " smaller photos, or import a big GeoJSON file with `wangge grids import FILE`",
         field="body",
         code="too_large",
     )

@@ -20,6 +20,13 @@ PATHS = [
     "/api/v1/roles",
     "/api/v1/roles/{assignment_id}/end",
     "/api/v1/staffing-standard",
+    "/api/v1/cases",
+    "/api/v1/cases/self-handled",
+    "/api/v1/cases/queues",
+    "/api/v1/cases/{case_id}",
+    "/api/v1/cases/{case_id}/actions/{action}",
+    "/api/v1/stats/rates",
+    "/api/v1/categories",
 ]
 
 

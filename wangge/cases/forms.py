@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.cases.models import (
@@ -23,6 +22,7 @@ from wangge.cases.models import (
     DispatchTarget,
     Urgency,
 )
+from wangge.cases.selectors import cases_filter
 from wangge.cases.workflow import REJECT_REASONS
 from wangge.org.models import Community, Grid, HandlingUnit
 from wangge.org.selectors import communities_visible, grids_visible
@@ -176,32 +176,22 @@ class CaseFilterForm(forms.Form):
     def apply(self, cases: QuerySet[Case], now: dt.datetime | None = None) -> QuerySet[Case]:
         """Narrow a territory-scoped queryset by the valid filters (invalid ones are ignored)."""
         d = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        now = now or timezone.now()
-        if q := (d.get("q") or "").strip():
-            cases = cases.filter(
-                Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q)
-            )
-        for name in ("status", "community", "grid", "category", "source"):
-            if d.get(name):
-                cases = cases.filter(**{name: d[name]})
-        if d.get("tier") is not None:
-            cases = cases.filter(tier=d["tier"])
-        # The same rule as Case.overdue_at, in SQL.
-        late = Q(status__in=[CaseStatus.DISPATCHED, CaseStatus.HANDLING], handling_due_at__lt=now)
-        if d.get("overdue") == "yes":
-            cases = cases.filter(late)
-        elif d.get("overdue") == "no":
-            cases = cases.exclude(late)
-        if d.get("key"):
-            cases = cases.filter(is_key=d["key"] == "yes")
-        tz = timezone.get_current_timezone()
-        if d.get("date_from"):
-            start = dt.datetime.combine(d["date_from"], dt.time.min, tzinfo=tz)
-            cases = cases.filter(reported_at__gte=start)
-        if d.get("date_to"):
-            end = dt.datetime.combine(d["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-            cases = cases.filter(reported_at__lt=end)
-        return cases
+        yes_no = {"yes": True, "no": False}
+        return cases_filter(
+            cases,
+            statuses=[d["status"]] if d.get("status") else None,
+            grid_code=d["grid"].code if d.get("grid") else "",
+            community_code=d["community"].full_code if d.get("community") else "",
+            category_code=d["category"].code if d.get("category") else "",
+            source=d.get("source") or "",
+            tier=d.get("tier"),
+            overdue=yes_no.get(d.get("overdue") or ""),
+            key=yes_no.get(d.get("key") or ""),
+            reported_from=d.get("date_from"),
+            reported_to=d.get("date_to"),
+            text=d.get("q") or "",
+            now=now,
+        )
 
 
 # ---------------------------------------------------------------------------------------------

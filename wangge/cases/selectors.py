@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from wangge.cases.models import OPEN_STATUSES, Case, CaseSource, CaseStatus, Category
 from wangge.core.errors import NotFound
+from wangge.org.selectors import community_code_q
 from wangge.org.territory import Territory
 
 PUBLIC_SOURCES = [s for s in CaseSource.values if CaseSource.needs_verification(s)]
@@ -28,6 +29,66 @@ def cases_visible(territory: Territory) -> QuerySet[Case]:
         "handler",
         "leader_post__person",
     )
+
+
+def cases_filter(
+    cases: QuerySet[Case],
+    *,
+    statuses: list[str] | None = None,
+    grid_code: str = "",
+    community_code: str = "",
+    category_code: str = "",
+    source: str = "",
+    tier: int | None = None,
+    overdue: bool | None = None,
+    key: bool | None = None,
+    reported_from: dt.date | None = None,
+    reported_to: dt.date | None = None,
+    text: str = "",
+    now: dt.datetime | None = None,
+) -> QuerySet[Case]:
+    """Narrow a scoped list of cases; the pages and the API filter through this one function.
+
+    Dates are whole local days, both included; ``text`` matches the start of the number, or
+    words of the description or address. Newest first.
+    """
+    q = Q()
+    if statuses:
+        q &= Q(status__in=statuses)
+    if grid_code:
+        q &= Q(grid__code=grid_code)
+    if community_code:
+        q &= community_code_q(community_code, prefix="community__")
+    if category_code:
+        q &= Q(category__code=category_code)
+    if source:
+        q &= Q(source=source)
+    if tier is not None:
+        q &= Q(tier=tier)
+    if overdue is not None:
+        # The same rule as Case.overdue_at: handling is late and the case is not handled yet.
+        late = Q(
+            status__in=[CaseStatus.DISPATCHED, CaseStatus.HANDLING],
+            handling_due_at__lt=now or timezone.now(),
+        )
+        q &= late if overdue else ~late
+    if key is not None:
+        q &= Q(is_key=key)
+    tz = timezone.get_current_timezone()
+    if reported_from:
+        q &= Q(reported_at__gte=dt.datetime.combine(reported_from, dt.time(), tz))
+    if reported_to:
+        next_day = reported_to + dt.timedelta(days=1)
+        q &= Q(reported_at__lt=dt.datetime.combine(next_day, dt.time(), tz))
+    if text := text.strip():
+        q &= (
+            Q(number__startswith=text) | Q(description__icontains=text) | Q(address__icontains=text)
+        )
+    return cases.filter(q).order_by("-reported_at", "-id")
+
+
+def case_by_idempotency_key(key: str) -> Case | None:
+    return Case.objects.filter(idempotency_key=key).first()
 
 
 def case_get(territory: Territory, pk: int) -> Case:

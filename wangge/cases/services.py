@@ -33,6 +33,7 @@ from wangge.cases.models import (
     StepLimit,
     Urgency,
 )
+from wangge.cases.selectors import case_by_idempotency_key
 from wangge.cases.workflow import DEFAULT_STEP_HOURS, TRANSITIONS, Context
 from wangge.core.errors import Conflict, DomainError, Forbidden
 from wangge.org.locate import locate
@@ -58,6 +59,7 @@ def validate_image(upload: Any, *, field: str = "photos") -> Photo:
     if isinstance(upload, UploadedFile):
         if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
             raise DomainError(f"{name} is larger than 10 MB", field=field)
+        upload.seek(0)  # the same upload may be read again (a retry, a second check)
         content = upload.read()
     elif isinstance(upload, bytes | bytearray):
         content = bytes(upload)
@@ -116,6 +118,24 @@ def _coordinate(value: Any) -> Decimal:
     return Decimal(str(round(float(value), 7)))
 
 
+def replayed_report(actor_user: Any, idempotency_key: str) -> Case | None:
+    """The case an earlier report with this idempotency key made, if any.
+
+    A key is its reporter's: another user's key is refused rather than answered with a case
+    they may not see.
+    """
+    existing = case_by_idempotency_key(idempotency_key)
+    if existing is None:
+        return None
+    reporter = actor_user.pk if getattr(actor_user, "is_authenticated", False) else None
+    if existing.reporter_id != reporter:
+        raise Conflict(
+            "this Idempotency-Key belongs to another user's report; use a new key",
+            field="Idempotency-Key",
+        )
+    return existing
+
+
 def report(
     *,
     actor_user: Any,
@@ -143,7 +163,7 @@ def report(
             raise DomainError(
                 "the idempotency key must be 8 to 100 characters", field="idempotency_key"
             )
-        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        existing = replayed_report(actor_user, idempotency_key)
         if existing is not None:
             return existing
     if source not in CaseSource.values:
@@ -234,7 +254,7 @@ def report_self_handled(
         raise DomainError(
             "a problem fixed on the spot needs photos before and after", field="photos"
         )
-    validate_images(after, field="after")
+    after_photos = validate_images(after, field="after")
     actor = Actor.of(actor_user)
     located = locate(lon, lat)
     probe = Case(
@@ -281,7 +301,7 @@ def report_self_handled(
             to_status=CaseStatus.SELF_HANDLED,
             comment=description[:500],
         )
-        _store_photos(case, event, validate_images(after, field="after"), PhotoKind.AFTER)
+        _store_photos(case, event, after_photos, PhotoKind.AFTER)
     case.refresh_from_db()
     return case
 

@@ -13,6 +13,7 @@ from ninja import FilterSchema, Schema
 from pydantic import field_validator
 
 from wangge.org.models import Community, District, HandlingUnit, Subdistrict
+from wangge.org.selectors import community_code_q
 from wangge.org.territory import Territory
 
 
@@ -45,17 +46,6 @@ def reverse_one(obj: Model, attr: str) -> Any:
 
 
 COMMUNITY_CODE = re.compile(r"^\d{12}$")
-
-
-def community_code_q(code: str, prefix: str = "") -> Q:
-    """Rows whose community has this 12-digit full code (district 6 + subdistrict 3 + own 3)."""
-    return Q(
-        **{
-            f"{prefix}subdistrict__district__code": code[:6],
-            f"{prefix}subdistrict__code": code[6:9],
-            f"{prefix}code": code[9:],
-        }
-    )
 
 
 def check_community_code(value: str | None) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from wangge.core.errors import NotFound
 from wangge.org.models import Community, District, Grid, Subdistrict
@@ -64,4 +64,15 @@ def org_tree(territory: Territory) -> list[District]:
             "handling_units",
             "centers",
         )
+    )
+
+
+def community_code_q(code: str, prefix: str = "") -> Q:
+    """Rows whose community has this 12-digit full code (district 6 + subdistrict 3 + own 3)."""
+    return Q(
+        **{
+            f"{prefix}subdistrict__district__code": code[:6],
+            f"{prefix}subdistrict__code": code[6:9],
+            f"{prefix}code": code[9:],
+        }
     )

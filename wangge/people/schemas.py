@@ -10,7 +10,8 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from wangge.org.models import Community, Grid
-from wangge.org.schemas import Ref, check_community_code, community_code_q
+from wangge.org.schemas import Ref, check_community_code
+from wangge.org.selectors import community_code_q
 from wangge.people.models import Employment, GridRole, LeaderPost, Person, RoleKind
 from wangge.people.selectors import RoleStaffing, persons_filter
 
