@@ -63,7 +63,7 @@ from wangge.cases.workflow import TRANSITIONS, allowed_actions
 from wangge.core.errors import Conflict, DomainError
 from wangge.core.schemas import errors
 from wangge.org.locate import OutsideJurisdiction
-from wangge.org.schemas import scope
+from wangge.org.territory import request_territory
 from wangge.people.schemas import PageIn
 
 router = Router(tags=["cases"])
@@ -96,7 +96,7 @@ def case_queues(request: HttpRequest, query: Query[QueueIn]) -> list[dict[str, A
             "count": cases.count(),
             "items": [case_summary_out(c, now) for c in cases[: query.limit]],
         }
-        for name, cases in selectors.queues(scope(request), now).items()
+        for name, cases in selectors.queues(request_territory(request), now).items()
     ]
 
 
@@ -168,7 +168,7 @@ def case_list(
 ) -> dict[str, Any]:
     """Cases in your territory, filtered, newest first; ``limit``/``offset`` page through them."""
     now = timezone.now()
-    found = filters.apply(selectors.cases_visible(scope(request)), now)
+    found = filters.apply(selectors.cases_visible(request_territory(request)), now)
     items = found[page.offset : page.offset + page.limit]
     return {"count": found.count(), "items": [case_summary_out(c, now) for c in items]}
 
@@ -181,7 +181,7 @@ def case_list(
 def case_detail(request: HttpRequest, response: HttpResponse, case_id: int) -> dict[str, Any]:
     """One case: where, what, who, the due times, photos, the event log and the actions you
     may take now. The ETag header is the case's version (send it back as If-Match)."""
-    case = selectors.case_get(scope(request), case_id)
+    case = selectors.case_get(request_territory(request), case_id)
     return _case_response(request, response, case, 200).value
 
 
@@ -204,7 +204,7 @@ def case_act(
         raise DomainError(
             f"unknown action {action!r}; actions: {', '.join(TRANSITIONS)}", field="action"
         )
-    territory = scope(request)
+    territory = request_territory(request)
     case = selectors.case_get(territory, case_id)
     body = read_body(request, required=False)
     payload = validated(ActionIn, body.data)
@@ -233,7 +233,7 @@ def stats_rates(request: HttpRequest, query: Query[RatesIn]) -> dict[str, Any]:
     ``by`` grid, community, subdistrict, unit, handler, source, tier or month, with each
     figure's definition."""
     period = rates.Period.parse(query.period)
-    cases = selectors.cases_visible(scope(request))
+    cases = selectors.cases_visible(request_territory(request))
     by = query.by or None
     if by is None:
         rows = [rates.Row(None, period.label, rates.figures(cases, period))]
@@ -256,7 +256,7 @@ def _case_response(
     duplicates: list[Case] = []
     if case.status == CaseStatus.REPORTED:
         # Offered at filing (reject as duplicate_of); only cases the user may see.
-        visible = selectors.cases_visible(scope(request))
+        visible = selectors.cases_visible(request_territory(request))
         nearby = [c.pk for c in selectors.likely_duplicates(case)]
         duplicates = sorted(visible.filter(pk__in=nearby), key=lambda c: nearby.index(c.pk))
     return Status(status, case_detail_out(case, actions, duplicates, timezone.now()))

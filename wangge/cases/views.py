@@ -46,10 +46,9 @@ from wangge.cases.models import OPEN_STATUSES, Case, CaseSource, CaseStatus, Pho
 from wangge.cases.tiers import FACTS, propose
 from wangge.cases.workflow import TRANSITIONS, Transition, allowed_actions
 from wangge.core.errors import Conflict, DomainError, Forbidden, NotFound
-from wangge.org.models import Grid
+from wangge.org.maps import grid_collection
 from wangge.org.selectors import grids_visible
-from wangge.org.territory import Territory
-from wangge.web.templatetags.wangge import area_of
+from wangge.org.territory import request_territory
 
 CASES_PER_PAGE = 25
 QUEUE_PREVIEW = 10
@@ -90,40 +89,11 @@ EXTENSION_DECISIONS = frozenset({"approve-extension", "refuse-extension"})
 OVERSIGHT_REPLIES = frozenset({"reply-oversight", "close-oversight"})
 
 
-def _territory(request: HttpRequest) -> Territory:
-    return request.territory  # type: ignore[attr-defined]
-
-
 def _case_or_404(request: HttpRequest, pk: int) -> Case:
     try:
-        return selectors.case_get(_territory(request), pk)
+        return selectors.case_get(request_territory(request), pk)
     except NotFound as exc:
         raise Http404(exc.message) from None
-
-
-def _grids_geojson(grids: Iterable[Grid]) -> dict[str, Any]:
-    """The grids as map.js draws them (name, colour, label point); no popups on case maps."""
-    features = []
-    for grid in grids:
-        if not grid.geometry or grid.shape is None:
-            continue
-        label = grid.shape.representative_point()
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": grid.geometry,
-                "properties": {
-                    "code": grid.code,
-                    "name": grid.name,
-                    "community": grid.community.name,
-                    "color": grid.community.color,
-                    "area_km2": area_of(grid),
-                    "label": [label.y, label.x],
-                    "url": reverse("web:grid", args=[grid.code]),
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
 
 
 def _htmx_target(request: HttpRequest) -> str | None:
@@ -136,7 +106,7 @@ def _htmx_target(request: HttpRequest) -> str | None:
 
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
-    territory = _territory(request)
+    territory = request_territory(request)
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +124,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/new.html",
-        {"form": form, "grids_geojson": _grids_geojson(grids_visible(territory))},
+        {"form": form, "grids_geojson": grid_collection(grids_visible(territory))},
         status=400 if form.errors else 200,
     )
 
@@ -178,7 +148,7 @@ def category_options(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered(request: HttpRequest) -> tuple[CaseFilterForm, QuerySet[Case]]:
-    territory = _territory(request)
+    territory = request_territory(request)
     form = CaseFilterForm(request.GET or None, territory=territory)
     return form, form.apply(selectors.cases_visible(territory))
 
@@ -295,7 +265,7 @@ def _with_bom(lines: Iterable[str]) -> Iterator[str]:
 @login_required
 def case_queues(request: HttpRequest) -> HttpResponse:
     queues = []
-    for key, cases in selectors.queues(_territory(request)).items():
+    for key, cases in selectors.queues(request_territory(request)).items():
         queues.append(
             {
                 "key": key,
@@ -356,7 +326,7 @@ WAITING = [
 @login_required
 def case_todo(request: HttpRequest) -> HttpResponse:
     actor = Actor.of(request.user)
-    cases = selectors.cases_visible(_territory(request)).filter(status__in=WAITING)
+    cases = selectors.cases_visible(request_territory(request)).filter(status__in=WAITING)
     rows = []
     # The transition table decides what this user may do; asking it per case keeps one rule.
     # Oldest step first, so that what is most late is at the top.
@@ -387,7 +357,9 @@ def _action_forms(
         if bound is not None and bound[0] == t.action:
             form = bound[1]
         else:
-            form = action_form_class(t.action, t.requires)(case=case, territory=_territory(request))
+            form = action_form_class(t.action, t.requires)(
+                case=case, territory=request_territory(request)
+            )
         is_bound = bound is not None and bound[0] == t.action
         forms.append(
             {
@@ -424,7 +396,7 @@ def _detail(
         # Offered at filing; only those the user may open (a neighbour's case is not shown).
         near = selectors.likely_duplicates(case)
         visible = set(
-            selectors.cases_visible(_territory(request))
+            selectors.cases_visible(request_territory(request))
             .filter(pk__in=[c.pk for c in near])
             .values_list("pk", flat=True)
         )
@@ -444,7 +416,7 @@ def _detail(
         "instructions": case.instructions.select_related("leader_post__person", "by"),
         "meetings": case.meetings.all(),
         "oversights": case.oversights.select_related("unit").prefetch_related("replies__by"),
-        "grids_geojson": _grids_geojson([case.grid]),
+        "grids_geojson": grid_collection([case.grid]),
     }
     return render(request, "cases/detail.html", context, status=status)
 
@@ -462,7 +434,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if transition is None:
         raise Http404(f"unknown action {action!r}")
     form = action_form_class(action, transition.requires)(
-        request.POST, request.FILES, case=case, territory=_territory(request)
+        request.POST, request.FILES, case=case, territory=request_territory(request)
     )
     data: dict[str, Any] = {}
     photos: list[Any] = []
@@ -504,12 +476,12 @@ def case_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
 
 @login_required
 def case_map(request: HttpRequest) -> HttpResponse:
-    grids = grids_visible(_territory(request))
+    grids = grids_visible(request_territory(request))
     return render(
         request,
         "cases/map.html",
         {
-            "grids_geojson": _grids_geojson(grids),
+            "grids_geojson": grid_collection(grids),
             "statuses": [(s.value, s.label) for s in OPEN_STATUSES],
         },
     )
@@ -520,7 +492,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
 def case_map_data(request: HttpRequest) -> JsonResponse:
     """Open cases as points; the map fetches this every 30 s."""
     now = timezone.now()
-    cases = selectors.cases_visible(_territory(request)).filter(status__in=OPEN_STATUSES)[
+    cases = selectors.cases_visible(request_territory(request)).filter(status__in=OPEN_STATUSES)[
         :MAP_LIMIT
     ]
     points = [

@@ -20,8 +20,8 @@ from wangge.org.schemas import (
     LocateOut,
     OrgTreeOut,
     org_tree_out,
-    scope,
 )
+from wangge.org.territory import request_territory
 
 router = Router(tags=["org"])
 
@@ -29,13 +29,15 @@ router = Router(tags=["org"])
 @router.get("/org/tree", response={200: OrgTreeOut, **errors(401)})
 def org_tree(request: HttpRequest) -> dict[str, Any]:
     """Districts → subdistricts → communities → grids, with centres and handling units."""
-    return org_tree_out(selectors.org_tree(scope(request)))
+    return org_tree_out(selectors.org_tree(request_territory(request)))
 
 
 @router.get("/grids", response={200: GridCollection, **errors(401, 422)})
 def grids(request: HttpRequest, filters: Query[GridFilter]) -> dict[str, Any]:
     """The visible grids as a GeoJSON FeatureCollection (``?community=`` a 12-digit code)."""
-    return services.grids_export(filters.filter(selectors.grids_visible(scope(request))))
+    return services.grids_export(
+        filters.filter(selectors.grids_visible(request_territory(request)))
+    )
 
 
 @router.get("/locate", response={200: LocateOut, **errors(400, 401, 404, 422)})

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry.base import BaseGeometry
 
-from wangge.core.geo import from_geojson
+from wangge.core.geo import area_km2, from_geojson
 from wangge.core.models import TimeStampedModel
 
 six_digits = RegexValidator(r"^\d{6}$", _("Enter exactly 6 digits (GB/T 2260 code)."))
@@ -37,6 +37,17 @@ class GeometryMixin(models.Model):
     @cached_property
     def shape(self) -> BaseGeometry | None:
         return from_geojson(self.geometry) if self.geometry else None
+
+    @property
+    def area(self) -> float | None:
+        """Area in km²: the stored value, else computed from the shape.
+
+        Rows written around the services (fixtures, old imports) have no stored area; computing
+        it keeps the pages honest instead of showing a dash for a polygon that is there.
+        """
+        if self.area_km2 is not None:
+            return float(self.area_km2)
+        return round(area_km2(self.shape), 4) if self.shape is not None else None
 
 
 class District(TimeStampedModel):

@@ -8,21 +8,11 @@ from typing import Any, Literal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q
-from django.http import HttpRequest
 from ninja import FilterSchema, Schema
 from pydantic import field_validator
 
 from wangge.org.models import Community, District, HandlingUnit, Subdistrict
 from wangge.org.selectors import community_code_q
-from wangge.org.territory import Territory
-
-
-def scope(request: HttpRequest) -> Territory:
-    """The territory of the request's user (people.middleware.TerritoryMiddleware sets it lazily,
-    after token auth may have replaced request.user)."""
-    territory: Territory = request.territory  # type: ignore[attr-defined]
-    return territory
-
 
 # ---------------------------------------------------------------------------------------------
 # Small shared pieces

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,10 @@ class Territory:
         if self.grid_ids:
             q |= Q(subdistricts__communities__grids__pk__in=sorted(self.grid_ids))
         return q
+
+
+def request_territory(request: HttpRequest) -> Territory:
+    """The territory of the request's user (people.middleware.TerritoryMiddleware sets it
+    lazily, after token auth may have replaced request.user)."""
+    territory: Territory = request.territory  # type: ignore[attr-defined]
+    return territory

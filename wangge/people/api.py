@@ -13,8 +13,8 @@ from ninja import Query, Router, Status
 
 from wangge.core.errors import DomainError, NotFound
 from wangge.core.schemas import errors
-from wangge.org.schemas import scope
 from wangge.org.selectors import grid_get
+from wangge.org.territory import request_territory
 from wangge.people import selectors, services
 from wangge.people.models import GridRole, Person, RoleKind
 from wangge.people.permissions import require_master_data
@@ -43,7 +43,7 @@ def people(
     request: HttpRequest, filters: Query[PersonFilter], page: Query[PageIn]
 ) -> dict[str, Any]:
     """People in your territory, filtered, by name; ``limit``/``offset`` page through them."""
-    found = filters.apply(selectors.persons_visible(scope(request)))
+    found = filters.apply(selectors.persons_visible(request_territory(request)))
     items = found[page.offset : page.offset + page.limit]
     return {"count": found.count(), "items": [person_out(p) for p in items]}
 
@@ -51,7 +51,7 @@ def people(
 @router.get("/people/{person_id}", response={200: PersonDetailOut, **errors(401, 404, 422)})
 def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     """One person with their whole role history, newest first."""
-    found = selectors.person_get(scope(request), person_id)
+    found = selectors.person_get(request_territory(request), person_id)
     return person_detail_out(found, _history(found))
 
 
@@ -79,7 +79,7 @@ def role_assign(
 ) -> Status[dict[str, Any]]:
     """Start the person in a role in a grid; the history is kept, never overwritten."""
     require_master_data(request.user)
-    territory = scope(request)
+    territory = request_territory(request)
     found = selectors.person_get(territory, person_id)
     try:
         grid = grid_get(territory, payload.grid)
@@ -103,7 +103,7 @@ def role_assign(
 def role_end(request: HttpRequest, assignment_id: int, payload: RoleEndIn) -> dict[str, Any]:
     """End an assignment on a day; the row stays as history."""
     require_master_data(request.user)
-    assignment = selectors.assignment_get(scope(request), assignment_id)
+    assignment = selectors.assignment_get(request_territory(request), assignment_id)
     ended = services.role_end(assignment=assignment, end_date=payload.end_date, actor=request.user)
     return assignment_out(ended)
 

@@ -16,8 +16,9 @@ from ninja import Router, Schema
 from wangge.core.errors import DomainError
 from wangge.core.schemas import errors
 from wangge.org import services as org_services
-from wangge.org.schemas import IMPORT_BODY, ImportOut, Ref, km2, scope
+from wangge.org.schemas import IMPORT_BODY, ImportOut, Ref, km2
 from wangge.org.selectors import grid_get, grids_visible
+from wangge.org.territory import request_territory
 from wangge.people.permissions import require_master_data
 from wangge.people.schemas import (
     LeaderOut,
@@ -56,7 +57,7 @@ def grids_check(request: HttpRequest) -> dict[str, Any]:
     """The partition check of each visible subdistrict: invalid polygons, overlaps, gaps,
     grids outside the outline, and the workload spread (a ratio is null when a minimum is 0).
     ``ok`` is true when no subdistrict has a problem."""
-    reports = partition_reports(scope(request))
+    reports = partition_reports(request_territory(request))
     return {
         "ok": all(r.ok for r in reports),
         "subdistricts": [r.as_dict() for r in reports],
@@ -85,7 +86,7 @@ def grids_import(request: HttpRequest) -> dict[str, Any]:
 def grid_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     """One grid with today's roster by role, its staffing against the standard, and the chain
     of grid leaders over it."""
-    territory = scope(request)
+    territory = request_territory(request)
     grid = grid_get(territory, code)
     community = grid.community
     return {

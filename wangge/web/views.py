@@ -12,12 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from wangge.core.errors import NotFound
+from wangge.org.maps import grid_collection
 from wangge.org.models import Community, Grid
 from wangge.org.selectors import grid_get, grids_visible, org_tree
-from wangge.org.territory import Territory
+from wangge.org.territory import request_territory
 from wangge.people.selectors import (
     RoleStaffing,
     leaders_for_grid,
@@ -28,57 +28,36 @@ from wangge.people.selectors import (
 )
 from wangge.web.checks import partition_reports
 from wangge.web.forms import PeopleFilterForm
-from wangge.web.templatetags.wangge import area_of
 
 PEOPLE_PER_PAGE = 25
-
-
-def _territory(request: HttpRequest) -> Territory:
-    return request.territory  # type: ignore[attr-defined]
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("web:map")
 
 
-def _feature(grid: Grid, roles: list[RoleStaffing], staff: int) -> dict[str, Any] | None:
-    """One grid as a GeoJSON Feature carrying what the map's label and popup show."""
-    if not grid.geometry or grid.shape is None:
-        return None
-    # The label sits on a point inside the polygon, even for a concave grid.
-    label = grid.shape.representative_point()
-    return {
-        "type": "Feature",
-        "geometry": grid.geometry,
-        "properties": {
-            "code": grid.code,
-            "name": grid.name,
-            "community": grid.community.name,
-            "color": grid.community.color,
-            "area_km2": area_of(grid),
-            "label": [label.y, label.x],
-            "staff": staff,
-            "roles": [
-                {"role": str(rs.role.label), "actual": rs.actual, "required": rs.required}
-                for rs in roles
-            ],
-            "url": reverse("web:grid", args=[grid.code]),
-        },
-    }
-
-
-def _feature_collection(
+def _grid_map(
     grids: list[Grid], roles: dict[int, list[RoleStaffing]], counts: dict[int, int]
 ) -> dict[str, Any]:
-    features = [_feature(g, roles.get(g.pk, []), counts.get(g.pk, 0)) for g in grids]
-    return {"type": "FeatureCollection", "features": [f for f in features if f is not None]}
+    """The grids for the map, each carrying the staff its popup shows."""
+
+    def staff(grid: Grid) -> dict[str, Any]:
+        return {
+            "staff": counts.get(grid.pk, 0),
+            "roles": [
+                {"role": str(rs.role.label), "actual": rs.actual, "required": rs.required}
+                for rs in roles.get(grid.pk, [])
+            ],
+        }
+
+    return grid_collection(grids, staff)
 
 
 @login_required
 def map_view(request: HttpRequest) -> HttpResponse:
-    visible = grids_visible(_territory(request))
+    visible = grids_visible(request_territory(request))
     grids = list(visible)
-    geojson = _feature_collection(grids, staffing(visible), staff_counts([g.pk for g in grids]))
+    geojson = _grid_map(grids, staffing(visible), staff_counts([g.pk for g in grids]))
     communities: dict[int, Community] = {}
     for grid in grids:
         communities.setdefault(grid.community_id, grid.community)
@@ -95,7 +74,7 @@ def map_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
-    territory = _territory(request)
+    territory = request_territory(request)
     try:
         grid = grid_get(territory, code)
     except NotFound as exc:
@@ -108,7 +87,7 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
         for rs in roles
     ]
     total = len({a.person_id for a in on_roster})
-    geojson = _feature_collection([grid], {grid.pk: roles}, {grid.pk: total})
+    geojson = _grid_map([grid], {grid.pk: roles}, {grid.pk: total})
     return render(
         request,
         "web/grid_detail.html",
@@ -125,7 +104,7 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def org_view(request: HttpRequest) -> HttpResponse:
-    districts = org_tree(_territory(request))
+    districts = org_tree(request_territory(request))
     # org_tree prefetches into to_attr lists, which the models' types do not know about.
     communities: list[Any] = [
         c
@@ -143,7 +122,7 @@ def org_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def people_view(request: HttpRequest) -> HttpResponse:
-    territory = _territory(request)
+    territory = request_territory(request)
     form = PeopleFilterForm(request.GET or None, territory=territory)
     people = form.apply(persons_visible(territory))
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
@@ -160,5 +139,5 @@ def people_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def grid_check(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "web/grid_check.html", {"reports": partition_reports(_territory(request))}
+        request, "web/grid_check.html", {"reports": partition_reports(request_territory(request))}
     )

@@ -9,8 +9,6 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.geo import area_km2
-
 register = template.Library()
 
 
@@ -41,20 +39,6 @@ PROBLEM_KINDS = {
 @register.filter
 def problem_kind(kind: str) -> str:
     return str(PROBLEM_KINDS.get(kind, kind))
-
-
-@register.filter
-def area_of(obj: Any) -> float | None:
-    """A grid's or subdistrict's area in km²: the stored value, else computed from its shape.
-
-    Rows written around the services (fixtures, old imports) have no stored area; computing it
-    keeps the pages honest instead of showing a dash for a polygon that is there.
-    """
-    stored = getattr(obj, "area_km2", None)
-    if stored is not None:
-        return float(stored)
-    shape = getattr(obj, "shape", None)
-    return round(area_km2(shape), 4) if shape is not None else None
 
 
 @register.filter
