@@ -12,7 +12,7 @@ from wangge.cases.models import Case, DispatchTarget
 from wangge.org.territory import Territory
 from wangge.people.groups import ADMINS, ASSESSORS, LEADERS, OPERATOR_DISPATCH, OPERATOR_INTAKE
 from wangge.people.models import GridRole, LeaderPost, Person, RoleKind
-from wangge.people.territory import territory_of
+from wangge.people.territory import territory_of_person
 
 
 @dataclass
@@ -28,27 +28,39 @@ class Actor:
 
     @classmethod
     def of(cls, user: Any, day: dt.date | None = None) -> Actor:
-        """The actor behind a user; ``None`` is the platform itself (scheduled jobs)."""
+        """The actor behind a user on a day (roles and posts then); ``None`` is the platform
+        itself (scheduled jobs)."""
         if user is None:
             return cls(None, None, frozenset(), False, Territory.all(), system=True)
-        if not getattr(user, "is_authenticated", False):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
             return cls(None, None, frozenset(), False, Territory.none())
         day = day or timezone.localdate()
-        person = Person.objects.filter(user=user).first()
         groups = frozenset(user.groups.values_list("name", flat=True))
+        superuser = bool(user.is_superuser) or ADMINS in groups
+        person = (
+            Person.objects.filter(user=user)
+            .select_related("center", "workstation", "handling_unit")
+            .first()
+        )
         roles: list[tuple[int, str]] = []
         posts: list[LeaderPost] = []
+        territory = Territory.all() if superuser else Territory.none()
         if person is not None:
             roles = list(
                 GridRole.objects.active_on(day).filter(person=person).values_list("grid_id", "role")
             )
             posts = list(LeaderPost.objects.filter(person=person))
+            if not superuser:
+                # The same territory as people.territory.territory_of, from what is loaded here.
+                territory = territory_of_person(
+                    person, day, posts=posts, grid_ids=[g for g, _ in roles]
+                )
         return cls(
             user=user,
             person=person,
             groups=groups,
-            superuser=bool(user.is_superuser) or ADMINS in groups,
-            territory=territory_of(user),
+            superuser=superuser,
+            territory=territory,
             grid_roles=roles,
             posts=posts,
         )

@@ -245,6 +245,7 @@ def report_self_handled(
     after: Sequence[Any],
     address: str = "",
     idempotency_key: str | None = None,
+    reported_at: dt.datetime | None = None,
 ) -> Case:
     """Tier 1 (轻微易处置): fixed on the spot by a five-role member or a level-4 leader.
 
@@ -255,7 +256,8 @@ def report_self_handled(
             "a problem fixed on the spot needs photos before and after", field="photos"
         )
     after_photos = validate_images(after, field="after")
-    actor = Actor.of(actor_user)
+    now = reported_at or timezone.now()
+    actor = Actor.of(actor_user, day=timezone.localdate(now))
     located = locate(lon, lat)
     probe = Case(
         grid=located.grid,
@@ -278,10 +280,10 @@ def report_self_handled(
             category=category,
             photos=before,
             idempotency_key=idempotency_key,
+            reported_at=now,
         )
         if case.status != CaseStatus.REPORTED:
             return case  # a retry of an upload that already went through
-        now = timezone.now()
         Case.objects.filter(pk=case.pk).update(
             status=CaseStatus.SELF_HANDLED,
             step_due_at=None,
@@ -335,7 +337,9 @@ def act(
             field="action",
             code="invalid_state",
         )
-    actor = Actor.of(actor_user)
+    now = now or timezone.now()
+    # Who the actor was when the action happens (the demo replays past years).
+    actor = Actor.of(actor_user, day=timezone.localdate(now))
     if not actor.superuser and not any(getattr(actor, w)(case) for w in transition.who):
         raise Forbidden(f"{actor.name} may not {action} case {case.number} (state {case.status})")
     data = dict(data or {})
@@ -346,7 +350,6 @@ def act(
             raise DomainError(f"{action} needs {key}", field=key)
     checked = validate_images(photos)
     data["photos"] = checked
-    now = now or timezone.now()
     ctx = Context(
         data=data,
         now=now,

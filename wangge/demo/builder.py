@@ -50,15 +50,16 @@ EMPLOYMENT: dict[str, list[str]] = {
     RoleKind.COMMUNITY_WORKER: [Employment.TEMPORARY],
 }
 
-# Two staff left in 2019 and were replaced by the year's two new hires (the seed: 新招录网格员2名).
+# Two staff left in 2019 and were replaced by the year's two new hires (the seed: 新招录网格员2名),
+# each starting the day after: the demo's cases need someone in every role on every day.
 # (grid name, role, left on, successor starts on)
 TURNOVER_2019 = [
-    ("洛龙社区北网格", RoleKind.SUPERVISOR, dt.date(2019, 4, 30), dt.date(2019, 5, 13)),
+    ("洛龙社区北网格", RoleKind.SUPERVISOR, dt.date(2019, 4, 30), dt.date(2019, 5, 1)),
     (
         "淏园、风华俊园片区网格",
         RoleKind.COMMUNITY_WORKER,
         dt.date(2019, 8, 15),
-        dt.date(2019, 9, 2),
+        dt.date(2019, 8, 16),
     ),
 ]
 
@@ -186,7 +187,8 @@ def build() -> DemoResult:
             for n in range(standard[role.value]):
                 key = f"{grid.code}:{role.value}:{n + 1}"
                 kinds = EMPLOYMENT[role]
-                start = MOBILISATION + dt.timedelta(days=_rng(key).randrange(0, 60))
+                # The pilot's staff were all in place from the mobilisation meeting on.
+                start = MOBILISATION
                 person = _person(
                     key, _name(key), employment=kinds[n % len(kinds)], start_date=start
                 )

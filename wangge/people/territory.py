@@ -10,6 +10,7 @@ Several attachments add up.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -35,9 +36,17 @@ def territory_of(user: Any) -> Territory:
     return territory_of_person(person)
 
 
-def territory_of_person(person: Person) -> Territory:
-    today = timezone.localdate()
-    if person.end_date is not None and person.end_date < today:
+def territory_of_person(
+    person: Person,
+    day: dt.date | None = None,
+    *,
+    posts: list[LeaderPost] | None = None,
+    grid_ids: list[int] | None = None,
+) -> Territory:
+    """A person's territory on a day; callers that loaded the posts and the grids of today's
+    roles already (cases.actors) pass them in to save the queries."""
+    day = day or timezone.localdate()
+    if person.end_date is not None and person.end_date < day:
         return Territory.none()
     districts: set[int] = set()
     subdistricts: set[int] = set()
@@ -56,7 +65,7 @@ def territory_of_person(person: Person) -> Territory:
             subdistricts.add(unit.subdistrict_id)
         else:
             districts.add(unit.district_id)
-    for post in LeaderPost.objects.filter(person=person):
+    for post in posts if posts is not None else LeaderPost.objects.filter(person=person):
         if post.district_id:
             districts.add(post.district_id)
         if post.subdistrict_id:
@@ -65,9 +74,11 @@ def territory_of_person(person: Person) -> Territory:
             communities.add(post.community_id)
         if post.grid_id:
             grids.add(post.grid_id)
-    grids.update(
-        GridRole.objects.active_on(today).filter(person=person).values_list("grid_id", flat=True)
-    )
+    if grid_ids is None:
+        grid_ids = list(
+            GridRole.objects.active_on(day).filter(person=person).values_list("grid_id", flat=True)
+        )
+    grids.update(grid_ids)
     return Territory(
         district_ids=frozenset(districts),
         subdistrict_ids=frozenset(subdistricts),

@@ -3,16 +3,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from wangge.demo.builder import build
+from wangge.demo.cases import generate_cases
 from wangge.org.models import Grid
 from wangge.org.partition import check_subdistrict
 from wangge.people.selectors import staff_counts
 
 
 class Command(BaseCommand):
-    help = "Build the 洛龙街道 demo (呈贡区): grids, people, leaders, logins. Safe to run twice."
+    help = (
+        "Build the 洛龙街道 demo (呈贡区): grids, people, leaders, logins, and cases for 2018,"
+        " 2019 and the last twelve months. Safe to run twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-cases", action="store_true", help="Skip generating cases (a quick run)."
+        )
+        parser.add_argument(
+            "--case-scale",
+            type=float,
+            default=1.0,
+            help="Multiply the number of generated cases (default 1.0).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
@@ -24,6 +39,9 @@ class Command(BaseCommand):
             f" (outline {report.outline_km2} km²), {result.people} people; partition check: "
             + ("ok" if report.ok else f"{len(report.problems)} problem(s)")
         )
+        if not options["no_cases"]:
+            # Cases are driven through the workflow services, so they take most of the run.
+            self.stdout.write(generate_cases(scale=options["case_scale"]).line())
         self.stdout.write("")
         self.stdout.write("Logins (demo passwords — change them before real use):")
         width = max(len(u) for u, _, _ in result.logins)
