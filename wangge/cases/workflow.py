@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wangge.cases.actors import Actor
@@ -42,6 +44,7 @@ from wangge.cases.models import (
 from wangge.cases.selectors import recurrences
 from wangge.cases.tiers import clean_facts, leader_for, propose
 from wangge.core.errors import DomainError
+from wangge.core.notifications import notify
 from wangge.org.models import HandlingUnit
 
 S = CaseStatus
@@ -436,6 +439,21 @@ def _mark_key(case: Case, ctx: Context) -> Changes:
 # --- records that hang off a case: instructions, joint meetings, oversight -----------------
 
 
+def _notify_leader(case: Case, ctx: Context, event: CaseEvent) -> None:
+    """The leader the tier puts in charge hears of it in the inbox (网格长负责督促处置)."""
+    case.refresh_from_db(fields=["leader_post", "tier", "number"])
+    post = case.leader_post
+    if post is None or post.person is None or post.person.user is None:
+        return
+    notify(
+        user=post.person.user,
+        text=gettext("Case %(number)s (tier %(tier)s) is in your charge: %(description)s")
+        % {"number": case.number, "tier": case.tier, "description": case.description[:60]},
+        url=reverse("cases:detail", args=[case.pk]),
+        at=ctx.now,
+    )
+
+
 def _instruct(case: Case, ctx: Context) -> Changes:
     _text(ctx, "text", what="the instruction")
     return {}
@@ -568,6 +586,7 @@ TRANSITIONS: dict[str, Transition] = {
             who=("is_intake",),
             requires=("category",),
             apply=_file,
+            after=_notify_leader,
         ),
         Transition(
             action="reject",
@@ -688,6 +707,7 @@ TRANSITIONS: dict[str, Transition] = {
             requires=("tier", "reason"),
             apply=_set_tier,
             changes_status=False,
+            after=_notify_leader,
         ),
         Transition(
             action="mark-key",

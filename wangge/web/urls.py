@@ -11,4 +11,5 @@ urlpatterns = [
     path("grids/<str:code>/", views.grid_detail, name="grid"),
     path("org/", views.org_view, name="org"),
     path("people/", views.people_view, name="people"),
+    path("inbox/", views.inbox_view, name="inbox"),
 ]

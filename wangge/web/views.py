@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from wangge.core.errors import NotFound
+from wangge.core.notifications import inbox, mark_read
 from wangge.org.maps import grid_collection
 from wangge.org.models import Community, Grid
 from wangge.org.selectors import grid_get, grids_visible, org_tree
@@ -140,4 +141,17 @@ def people_view(request: HttpRequest) -> HttpResponse:
 def grid_check(request: HttpRequest) -> HttpResponse:
     return render(
         request, "web/grid_check.html", {"reports": partition_reports(request_territory(request))}
+    )
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first; opening the page marks them read."""
+    messages_ = list(inbox(request.user)[:100])
+    unread = {m.pk for m in messages_ if m.read_at is None}
+    mark_read(user=request.user)
+    return render(
+        request,
+        "web/inbox.html",
+        {"notifications": messages_, "unread": unread, "unread_notifications": 0},
     )
