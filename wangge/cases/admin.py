@@ -13,11 +13,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wangge.cases.models import (
     CalendarDay,
     Case,
     CaseEvent,
+    CaseStatus,
     Category,
     Instruction,
     JointMeeting,
@@ -27,6 +30,7 @@ from wangge.cases.models import (
     TierRule,
     WorkPeriod,
 )
+from wangge.cases.templatetags.cases import action_label, status_label
 
 
 class ReadOnlyMixin:
@@ -62,9 +66,48 @@ class CategoryAdmin(admin.ModelAdmin):
     list_editable = ["active"]
 
 
-class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
+class EventLabelsMixin:
+    """An event's action and states by their names in the reader's language, not their codes."""
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_name(self, obj: CaseEvent) -> str:
+        return action_label(obj.action)
+
+    @admin.display(description=pgettext_lazy("status", "from"), ordering="from_status")
+    def from_state(self, obj: CaseEvent) -> str:
+        return status_label(obj.from_status) or "—"
+
+    @admin.display(description=pgettext_lazy("status", "to"), ordering="to_status")
+    def to_state(self, obj: CaseEvent) -> str:
+        return status_label(obj.to_status)
+
+
+class EventActionFilter(admin.SimpleListFilter):
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        actions = CaseEvent.objects.values_list("action", flat=True).distinct().order_by("action")
+        return [(a, action_label(a)) for a in actions]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class EventToStatusFilter(admin.SimpleListFilter):
+    title = pgettext_lazy("status", "to")
+    parameter_name = "to_status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(v), str(label)) for v, label in CaseStatus.choices]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(to_status=self.value()) if self.value() else queryset
+
+
+class CaseEventInline(EventLabelsMixin, ReadOnlyMixin, admin.TabularInline):
     model = CaseEvent
-    fields = ("at", "actor", "action", "from_status", "to_status", "comment")
+    fields = ("at", "actor", "action_name", "from_state", "to_state", "comment")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -93,9 +136,11 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["case", "at", "action", "from_status", "to_status", "actor"]
-    list_filter = ["action", "to_status"]
+class CaseEventAdmin(EventLabelsMixin, ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["case", "at", "action_name", "from_state", "to_state", "actor"]
+    fields = ("case", "at", "actor", "action_name", "from_state", "to_state", "comment", "data")
+    readonly_fields = fields
+    list_filter = [EventActionFilter, EventToStatusFilter]
     search_fields = ["case__number", "comment"]
     list_select_related = ["case", "actor"]
     date_hierarchy = "at"

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wangge.core.models import TimeStampedModel
 from wangge.org.models import Community, Grid, HandlingUnit, Subdistrict
@@ -258,15 +260,21 @@ class Case(TimeStampedModel):
     suspended_since = models.DateTimeField(_("suspended since"), null=True, blank=True)
     # The clock stops while suspended: total suspended time pushes the due time out.
     suspended_seconds = models.PositiveIntegerField(_("time suspended (s)"), default=0)
-    status_before_suspension = models.CharField(max_length=16, blank=True)
+    status_before_suspension = models.CharField(
+        _("state before suspension"), max_length=16, blank=True
+    )
     # Working time left until the due time when the case was suspended; resuming restarts it.
-    remaining_seconds_at_suspension = models.IntegerField(null=True, blank=True)
+    remaining_seconds_at_suspension = models.IntegerField(
+        _("time left when suspended (s)"), null=True, blank=True
+    )
 
     on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
     return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
-    pending_extension_hours = models.PositiveIntegerField(null=True, blank=True)
+    pending_extension_hours = models.PositiveIntegerField(
+        _("extension requested (hours)"), null=True, blank=True
+    )
     satisfaction = models.PositiveSmallIntegerField(
         _("reporter's satisfaction"),
         null=True,
@@ -283,7 +291,9 @@ class Case(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="duplicates",
     )
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=100, null=True, blank=True, unique=True
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -341,8 +351,8 @@ class CaseEvent(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=32)
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16)
+    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=16, blank=True)
+    to_status = models.CharField(pgettext_lazy("status", "to"), max_length=16)
     comment = models.TextField(_("comment"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
@@ -394,8 +404,8 @@ class CasePhoto(models.Model):
 class WorkPeriod(models.Model):
     """Working hours of a working day (e.g. 09:00–12:00 and 13:30–17:30)."""
 
-    start = models.TimeField(_("from"))
-    end = models.TimeField(_("to"))
+    start = models.TimeField(pgettext_lazy("working hours", "from"))
+    end = models.TimeField(pgettext_lazy("working hours", "to"))
 
     class Meta:
         verbose_name = _("working period")
@@ -517,7 +527,8 @@ class OversightReply(models.Model):
         on_delete=models.CASCADE,
         related_name="replies",
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # The action's time (the demo replays past years), not the moment the row is written.
+    at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -552,7 +563,8 @@ class Instruction(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # The action's time (the demo replays past years), not the moment the row is written.
+    at = models.DateTimeField(_("at"), default=timezone.now)
     text = models.TextField(_("instruction"))
 
     class Meta:

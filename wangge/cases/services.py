@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wangge.cases.actors import Actor
 from wangge.cases.calendar import WorkingCalendar
@@ -425,7 +426,7 @@ def flag_overdue(now: dt.datetime | None = None) -> int:
                 case,
                 "mark-key",
                 actor_user=None,
-                data={"reason": "overdue"},
+                data={"reason": gettext("overdue")},
                 now=now,
                 calendar=calendar,
             )

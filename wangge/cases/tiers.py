@@ -16,19 +16,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from wangge.cases.models import Case, TierRule
 from wangge.core.errors import DomainError
 from wangge.people.models import LeaderPost
 
-FACTS: dict[str, str] = {
-    "heavy_machinery": "needs heavy machinery (excavator, loader)",
-    "enforcement": "needs law enforcement",
-    "offices": "number of subdistrict offices involved",
-    "departments": "number of district departments involved",
-    "crosses_subdistricts": "crosses subdistricts",
-    "major": "major and difficult",
-    "city_unit": "needs a city-level or higher unit",
+# Labels in the reader's language (lazy: resolved when shown, not at import).
+FACTS: dict[str, str | Promise] = {
+    "heavy_machinery": gettext_lazy("needs heavy machinery (excavator, loader)"),
+    "enforcement": gettext_lazy("needs law enforcement"),
+    "offices": gettext_lazy("number of subdistrict offices involved"),
+    "departments": gettext_lazy("number of district departments involved"),
+    "crosses_subdistricts": gettext_lazy("crosses subdistricts"),
+    "major": gettext_lazy("major and difficult"),
+    "city_unit": gettext_lazy("needs a city-level or higher unit"),
 }
 
 DEFAULT_LEADER_LEVEL = {
@@ -69,24 +73,38 @@ def clean_facts(raw: Any) -> dict[str, Any]:
 
 
 def propose(facts: dict[str, Any]) -> Proposal:
-    """The tier the seed's rules give for these facts, and why."""
+    """The tier the seed's rules give for these facts, and why (in the active language)."""
     departments = int(facts.get("departments", 0))
     offices = int(facts.get("offices", 0))
     if facts.get("city_unit"):
-        return Proposal(6, ["needs a city-level or higher unit → the chief grid leader"])
+        return Proposal(6, [_("needs a city-level or higher unit → the chief grid leader")])
     if departments >= 2 and (facts.get("crosses_subdistricts") or facts.get("major")):
-        why = "crosses subdistricts" if facts.get("crosses_subdistricts") else "major and difficult"
+        why = str(
+            FACTS["crosses_subdistricts"] if facts.get("crosses_subdistricts") else FACTS["major"]
+        )
         return Proposal(
-            5, [f"{departments} district departments and {why} → level-1 leader, joint meeting"]
+            5,
+            [
+                _("%(n)d district departments and %(why)s → level-1 leader, joint meeting")
+                % {"n": departments, "why": why}
+            ],
         )
     if departments >= 2:
-        return Proposal(4, [f"{departments} district departments → level-1 deputy leader"])
+        return Proposal(
+            4, [_("%(n)d district departments → level-1 deputy leader") % {"n": departments}]
+        )
     if offices >= 2:
-        return Proposal(3, [f"{offices} subdistrict offices → level-2 leader"])
-    reasons = [FACTS[k] for k in ("heavy_machinery", "enforcement") if facts.get(k)]
+        return Proposal(3, [_("%(n)d subdistrict offices → level-2 leader") % {"n": offices}])
+    reasons = [str(FACTS[k]) for k in ("heavy_machinery", "enforcement") if facts.get(k)]
     if reasons:
-        return Proposal(2, [", ".join(reasons) + " → level-3 leader on site"])
-    return Proposal(2, ["handled within the community → level-3 leader"])
+        return Proposal(
+            2,
+            [
+                _("%(needs)s → level-3 leader on site")
+                % {"needs": pgettext("list separator", ", ").join(reasons)}
+            ],
+        )
+    return Proposal(2, [_("handled within the community → level-3 leader")])
 
 
 def leader_level(tier: int) -> str:

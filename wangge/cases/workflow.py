@@ -221,9 +221,9 @@ def _file(case: Case, ctx: Context) -> Changes:
     ctx.event_data.update({"proposed_tier": proposal.tier, "tier": tier})
     key: Changes = {}
     if tier >= KEY_TIER:
-        key = _key(case, f"tier {tier}")
+        key = _key(case, gettext("tier %(tier)s") % {"tier": tier})
     elif recurrences(case, category=category):
-        key = _key(case, "reported again at the same place")
+        key = _key(case, gettext("reported again at the same place"))
     return {
         "status": S.FILED,
         "filed_at": ctx.now,
@@ -395,7 +395,11 @@ def _verify(case: Case, ctx: Context) -> Changes:
         "rework_count": reworks,
         "handled_at": None,
         "step_due_at": case.handling_due_at,
-        **(_key(case, f"reworked {reworks} times") if reworks >= KEY_REWORKS else {}),
+        **(
+            _key(case, gettext("reworked %(n)s times") % {"n": reworks})
+            if reworks >= KEY_REWORKS
+            else {}
+        ),
     }
 
 
@@ -426,7 +430,7 @@ def _set_tier(case: Case, ctx: Context) -> Changes:
         "tier": tier,
         "tier_reason": ctx.data["reason"].strip(),
         "leader_post": leader_for(case, tier),
-        **(_key(case, f"tier {tier}") if tier >= KEY_TIER else {}),
+        **(_key(case, gettext("tier %(tier)s") % {"tier": tier}) if tier >= KEY_TIER else {}),
     }
 
 
@@ -463,7 +467,7 @@ def _instruct_after(case: Case, ctx: Context, event: CaseEvent) -> None:
     post = next((p for p in ctx.actor.posts if p.pk == case.leader_post_id), None)
     post = post or (ctx.actor.posts[0] if ctx.actor.posts else None)
     Instruction.objects.create(
-        case=case, leader_post=post, by=ctx.actor.user, text=ctx.data["text"].strip()
+        case=case, leader_post=post, by=ctx.actor.user, text=ctx.data["text"].strip(), at=ctx.now
     )
 
 
@@ -497,7 +501,7 @@ def _order_oversight(case: Case, ctx: Context) -> Changes:
     unit = ctx.data.get("unit")
     if unit is not None and not isinstance(unit, HandlingUnit):
         raise DomainError("name the unit the order is for", field="unit")
-    return _key(case, "under oversight (督办)")
+    return _key(case, gettext("under oversight (督办)"))
 
 
 def _order_oversight_after(case: Case, ctx: Context, event: CaseEvent) -> None:
@@ -528,7 +532,10 @@ def _reply_oversight(case: Case, ctx: Context) -> Changes:
 
 def _reply_oversight_after(case: Case, ctx: Context, event: CaseEvent) -> None:
     OversightReply.objects.create(
-        oversight=_open_oversight(case, ctx), by=ctx.actor.user, text=ctx.data["text"].strip()
+        oversight=_open_oversight(case, ctx),
+        by=ctx.actor.user,
+        text=ctx.data["text"].strip(),
+        at=ctx.now,
     )
 
 

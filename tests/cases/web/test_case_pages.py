@@ -197,7 +197,7 @@ def test_filing_through_the_form_calls_the_service(cc, client):
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.status, case.tier, case.facts) == ("filed", 2, {"heavy_machinery": True})
-    assert "heavy machinery" in case.tier_reason
+    assert "大型机械" in case.tier_reason
 
 
 def test_another_tier_than_proposed_needs_a_reason_next_to_the_field(cc, client):

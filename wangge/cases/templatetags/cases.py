@@ -6,9 +6,12 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from wangge.cases.models import Case, CaseStatus
+from wangge.cases.models import Case, CaseStatus, DispatchTarget
 
 register = template.Library()
 
@@ -95,12 +98,49 @@ DATA_LABELS = {
     "period": _("month"),
     "deadline": _("deadline"),
 }
+# The evaluation's steps: their own msgids, apart from the states and actions of the same name.
 STEP_LABELS = {
-    "filing": _("filing"),
-    "dispatch": _("dispatch"),
-    "handling": _("handling"),
-    "verification": _("verification"),
+    "filing": pgettext_lazy("step", "filing"),
+    "dispatch": pgettext_lazy("step", "dispatch"),
+    "handling": pgettext_lazy("step", "handling"),
+    "verification": pgettext_lazy("step", "verification"),
 }
+
+
+def _reject_reason_labels() -> dict[str, Any]:
+    from wangge.cases.workflow import REJECT_REASONS
+
+    # The same words the reject form offers, keyed by workflow.REJECT_REASONS' codes.
+    labels = {
+        "not_a_case": _("not a case"),
+        "duplicate": _("duplicate of another case"),
+        "outside": _("outside the jurisdiction"),
+    }
+    return {code: labels.get(code, code) for code in REJECT_REASONS}
+
+
+def _choice_label(key: str, value: Any) -> Any:
+    """A recorded code by its label: the dispatch target and the reject reason."""
+    if key == "target" and value in DispatchTarget.values:
+        return DispatchTarget(value).label
+    if key == "reason_kind":
+        return _reject_reason_labels().get(value, value)
+    return value
+
+
+def _local_datetime(value: str) -> str | None:
+    """An ISO datetime recorded in the event data, in local time; None when it is not one."""
+    if "T" not in value:
+        return None
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    if timezone.is_aware(parsed):
+        parsed = timezone.localtime(parsed)
+    return date_format(parsed, "Y-m-d H:i")
 
 
 @register.filter
@@ -113,16 +153,18 @@ def pretty_data(data: dict[str, Any] | None) -> list[tuple[str, str]]:
         if key == "hours" and isinstance(value, dict):
             # The evaluation's working hours per step.
             steps = [
-                f"{STEP_LABELS.get(k, k)} {v:g} h"
+                gettext("%(step)s %(hours)s h") % {"step": STEP_LABELS.get(k, k), "hours": f"{v:g}"}
                 for k, v in value.items()
                 if isinstance(v, int | float)
             ]
             if steps:
-                out.append((str(_("working hours")), ", ".join(steps)))
+                out.append((str(_("working hours")), pgettext("list separator", ", ").join(steps)))
             continue
         if key not in DATA_LABELS or value in (None, "", {}, []):
             continue
         if isinstance(value, bool):
             value = _("yes") if value else _("no")
+        elif isinstance(value, str):
+            value = _local_datetime(value) or _choice_label(key, value)
         out.append((str(DATA_LABELS[key]), str(value)))
     return out

@@ -85,7 +85,12 @@
           var total = document.getElementById("case-total");
           if (total) { total.textContent = data.cases.length; }
           var at = document.getElementById("case-refreshed");
-          if (at) { at.textContent = new Date().toLocaleTimeString(); }
+          if (at) {
+            // In the page's language (zh-hans → 下午3:05:09), not the browser's.
+            var now = new Date();
+            try { at.textContent = now.toLocaleTimeString(document.documentElement.lang || undefined); }
+            catch (e) { at.textContent = now.toLocaleTimeString(); }
+          }
           wrap.dataset.loaded = String(data.cases.length);
         })
         .catch(function (err) { wrap.dataset.error = String(err); });
