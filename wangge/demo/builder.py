@@ -132,27 +132,19 @@ def build() -> DemoResult:
         subdistrict=sub,
         defaults={"name": data.SUBDISTRICT_CENTER, "district": district, "level": "subdistrict"},
     )
-    for name, duties in data.SUBDISTRICT_OFFICES:
-        HandlingUnit.objects.update_or_create(
-            district=district,
-            subdistrict=sub,
-            name=name,
-            defaults={"level": HandlingUnit.Level.SUBDISTRICT, "duties": duties},
-        )
-    for name, duties in data.DISTRICT_DEPARTMENTS:
-        HandlingUnit.objects.update_or_create(
-            district=district,
-            subdistrict=None,
-            name=name,
-            defaults={"level": HandlingUnit.Level.DISTRICT, "duties": duties},
-        )
-    for name, duties in data.CITY_UNITS:
-        HandlingUnit.objects.update_or_create(
-            district=district,
-            subdistrict=None,
-            name=name,
-            defaults={"level": HandlingUnit.Level.CITY, "duties": duties},
-        )
+    units = (
+        (HandlingUnit.Level.SUBDISTRICT, sub, data.SUBDISTRICT_OFFICES),
+        (HandlingUnit.Level.DISTRICT, None, data.DISTRICT_DEPARTMENTS),
+        (HandlingUnit.Level.CITY, None, data.CITY_UNITS),
+    )
+    for level, office_of, rows in units:
+        for name, duties in rows:
+            HandlingUnit.objects.update_or_create(
+                district=district,
+                subdistrict=office_of,
+                name=name,
+                defaults={"level": level, "duties": duties},
+            )
 
     # Communities and their grids, on synthetic polygons tiling the outline.
     parts = tile(shape, [len(c[3]) for c in data.COMMUNITIES])
