@@ -53,7 +53,7 @@ from wangge.org.territory import request_territory
 CASES_PER_PAGE = 25
 QUEUE_PREVIEW = 10
 MAP_LIMIT = 3000  # open cases drawn on the live map; more would make the map unreadable anyway
-TODO_LIMIT = 200
+TASK_LIST_LIMIT = 200
 
 # The centre's queues, in the order of the eight steps.
 QUEUE_LABELS = {
@@ -334,12 +334,12 @@ def case_todo(request: HttpRequest) -> HttpResponse:
         todo = _todo_actions(case, actor)
         if todo:
             rows.append({"case": case, "actions": todo})
-            if len(rows) >= TODO_LIMIT:
+            if len(rows) >= TASK_LIST_LIMIT:
                 break
     return render(
         request,
         "cases/todo.html",
-        {"rows": rows, "now": timezone.now(), "limit": TODO_LIMIT},
+        {"rows": rows, "now": timezone.now(), "limit": TASK_LIST_LIMIT},
     )
 
 
