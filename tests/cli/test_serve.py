@@ -13,6 +13,7 @@ def started(monkeypatch):
     calls: list[tuple] = []
     monkeypatch.setattr(serve, "call_command", lambda *a, **kw: calls.append((*a, kw)))
     monkeypatch.setattr(serve, "run_gunicorn", lambda **kw: calls.append(("gunicorn", kw)))
+    monkeypatch.setattr(serve, "start_job_consumer", lambda: calls.append(("jobs",)) or None)
     return calls
 
 
@@ -21,7 +22,8 @@ def test_production_server_after_migrating(db, run, started, settings):
     result = run("serve", "--port", "8123", "--workers", "3")
     assert result.code == 0, result.message
     assert started[0][0] == "migrate"
-    assert started[1] == ("gunicorn", {"bind": "127.0.0.1:8123", "workers": 3})
+    assert started[1] == ("jobs",)  # the job consumer starts beside the server
+    assert started[2] == ("gunicorn", {"bind": "127.0.0.1:8123", "workers": 3})
     assert "gunicorn" in result.out
 
 
@@ -37,14 +39,15 @@ def test_ipv6_and_host_names(db, run, started, settings):
     settings.DEBUG = False
     run("serve", "--host", "::1", "--no-migrate")
     run("serve", "--host", "localhost", "--no-migrate")
-    assert [c[1]["bind"] for c in started] == ["[::1]:8000", "localhost:8000"]
+    servers = [c for c in started if c[0] == "gunicorn"]
+    assert [c[1]["bind"] for c in servers] == ["[::1]:8000", "localhost:8000"]
 
 
 def test_debug_uses_the_development_server(db, run, started, settings):
     settings.DEBUG = True
     run("serve", "--host", "0.0.0.0", "--port", "9000")
-    assert [c[0] for c in started] == ["migrate", "runserver"]
-    assert started[1][1] == "0.0.0.0:9000"
+    assert [c[0] for c in started] == ["migrate", "jobs", "runserver"]
+    assert started[2][1] == "0.0.0.0:9000"
 
 
 @pytest.mark.parametrize(
@@ -64,3 +67,17 @@ def test_bad_values_are_refused_before_anything_runs(db, run, started, args, nam
     assert result.code == 2
     assert result.message.startswith(named)
     assert started == []
+
+
+def test_no_jobs_leaves_the_job_consumer_to_someone_else(db, run, started, settings):
+    settings.DEBUG = False
+    result = run("serve", "--no-jobs")
+    assert result.code == 0, result.message
+    assert ("jobs",) not in started
+    assert started[-1][0] == "gunicorn"
+
+
+def test_the_job_consumer_is_not_started_when_jobs_run_at_once(settings, monkeypatch):
+    settings.HUEY = {**settings.HUEY, "immediate": True}
+    monkeypatch.setattr(serve.subprocess, "Popen", lambda *a, **kw: pytest.fail("started"))
+    assert serve.start_job_consumer() is None

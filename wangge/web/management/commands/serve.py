@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -87,6 +89,11 @@ class Command(BaseCommand):
             action="store_true",
             help="do not apply migrations first",
         )
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="do not start the background job consumer (run `wangge run_huey` elsewhere)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, ipv6 = parse_host(str(options["host"]))
@@ -103,6 +110,17 @@ class Command(BaseCommand):
             # A fresh data folder works straight away: the SQLite file is created and migrated.
             call_command("migrate", interactive=False, verbosity=max(0, options["verbosity"] - 1))
         bind = f"[{host}]:{port}" if ipv6 else f"{host}:{port}"
+        # A one-machine install needs nothing else running: the job consumer (the overdue sweep
+        # and other scheduled work) starts beside the server and stops with it.
+        jobs = None if options["no_jobs"] or reloaded_child else start_job_consumer()
+        try:
+            self._serve(bind, ipv6, workers, reloaded_child)
+        finally:
+            if jobs is not None:
+                jobs.terminate()
+                jobs.wait(timeout=10)
+
+    def _serve(self, bind: str, ipv6: bool, workers: int, reloaded_child: bool) -> None:
         if settings.DEBUG:
             if not reloaded_child:
                 self.stdout.write(f"DEBUG is on: Django's development server at http://{bind}/")
@@ -113,6 +131,13 @@ class Command(BaseCommand):
         connections.close_all()
         self.stdout.write(f"Serving wangge with gunicorn ({workers} workers) at http://{bind}/")
         run_gunicorn(bind=bind, workers=workers)
+
+
+def start_job_consumer() -> subprocess.Popen[bytes] | None:
+    """``wangge run_huey`` in a child process, unless jobs run at once (WANGGE_HUEY_IMMEDIATE)."""
+    if settings.HUEY.get("immediate"):
+        return None
+    return subprocess.Popen([sys.executable, "-m", "wangge.cli", "run_huey", "--workers", "1"])
 
 
 def run_gunicorn(*, bind: str, workers: int) -> None:
