@@ -83,3 +83,12 @@ def test_a_body_over_the_upload_limit_is_413_not_a_server_error(api_as, settings
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
     assert "64 bytes" in response.json()["message"]
+
+
+def test_a_wrong_method_gets_the_json_error_shape(client, db):
+    response = client.get("/api/v1/grids/import")
+    assert response.status_code == 405
+    body = response.json()
+    assert body["code"] == "method_not_allowed"
+    assert "GET is not allowed here" in body["message"] and body["field"] is None
+    assert "POST" in response["Allow"]
