@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from tests.factories import (
     CommunityFactory,
@@ -54,6 +55,14 @@ class Cast:
     sanitation_other: Person
     district_leader: Person
     admin_user: object
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English; requests through the test client still get
+    the language LocaleMiddleware picks (zh-hans by default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,9 @@ class Api:
 
     def __init__(self, client: Client, key: str | None) -> None:
         self.client = client
-        self.headers = {"Authorization": f"Bearer {key}"} if key else {}
+        # English: the tests read the API's messages in English, as another system may ask.
+        auth = {"Authorization": f"Bearer {key}"} if key else {}
+        self.headers = {**auth, "Accept-Language": "en"}
 
     def get(self, path: str, **params: Any):
         return self.client.get(BASE + path, params, headers=self.headers)

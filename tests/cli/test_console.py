@@ -58,7 +58,8 @@ def data_dir(tmp_path_factory) -> Path:
 def env_for(data_dir: Path) -> dict[str, str]:
     # Never the test database nor the caller's: a SQLite file of its own.
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(WANGGE_DATA_DIR=str(data_dir), DEBUG="false")
+    # English: the tests read the commands' messages in English (the default is Chinese).
+    env.update(WANGGE_DATA_DIR=str(data_dir), DEBUG="false", WANGGE_LANGUAGE="en")
     return env
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import MID, QUARTER, E, N, S, W
@@ -123,6 +124,8 @@ def test_the_import_writes_a_good_file(admin_client, cast):
 
 
 def test_the_grid_form_refuses_a_bow_tie(admin_client, cast):
+    # The assertions read the service's English message (the admin is Chinese by default).
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = admin_client.post(
         f"/admin/org/grid/{cast.west.pk}/change/",
         {
@@ -140,6 +143,8 @@ def test_the_grid_form_refuses_a_bow_tie(admin_client, cast):
 
 
 def test_the_grid_form_refuses_an_overlap(admin_client, cast):
+    # The assertions read the service's English message (the admin is Chinese by default).
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = admin_client.post(
         "/admin/org/grid/add/",
         {

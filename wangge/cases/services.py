@@ -59,23 +59,31 @@ def validate_image(upload: Any, *, field: str = "photos") -> Photo:
     name = getattr(upload, "name", None) or "photo"
     if isinstance(upload, UploadedFile):
         if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
-            raise DomainError(f"{name} is larger than 10 MB", field=field)
+            raise DomainError(
+                gettext("%(name)s is larger than 10 MB") % {"name": name}, field=field
+            )
         upload.seek(0)  # the same upload may be read again (a retry, a second check)
         content = upload.read()
     elif isinstance(upload, bytes | bytearray):
         content = bytes(upload)
     else:
-        raise DomainError(f"{name} is not a file", field=field)
+        raise DomainError(gettext("%(name)s is not a file") % {"name": name}, field=field)
     if len(content) > MAX_PHOTO_BYTES:
-        raise DomainError(f"{name} is larger than 10 MB", field=field)
+        raise DomainError(gettext("%(name)s is larger than 10 MB") % {"name": name}, field=field)
     try:
         with Image.open(io.BytesIO(content)) as img:
             fmt = img.format
             img.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise DomainError(f"{name} is not an image (JPEG, PNG, WebP or GIF)", field=field) from None
+        raise DomainError(
+            gettext("%(name)s is not an image (JPEG, PNG, WebP or GIF)") % {"name": name},
+            field=field,
+        ) from None
     if fmt not in IMAGE_FORMATS:
-        raise DomainError(f"{name}: {fmt} images are not accepted", field=field)
+        raise DomainError(
+            gettext("%(name)s: %(format)s images are not accepted") % {"name": name, "format": fmt},
+            field=field,
+        )
     ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}[fmt or "JPEG"]
     stem = "".join(c for c in name.rsplit(".", 1)[0] if c.isalnum() or c in "-_")[:40] or "photo"
     return Photo(name=f"{stem}.{ext}", content=content)
@@ -84,7 +92,7 @@ def validate_image(upload: Any, *, field: str = "photos") -> Photo:
 def validate_images(uploads: Sequence[Any] | None, *, field: str = "photos") -> list[Photo]:
     uploads = list(uploads or [])
     if len(uploads) > MAX_PHOTOS:
-        raise DomainError(f"at most {MAX_PHOTOS} photos", field=field)
+        raise DomainError(gettext("at most %(n)s photos") % {"n": MAX_PHOTOS}, field=field)
     return [validate_image(u, field=field) for u in uploads]
 
 
@@ -131,7 +139,7 @@ def replayed_report(actor_user: Any, idempotency_key: str) -> Case | None:
     reporter = actor_user.pk if getattr(actor_user, "is_authenticated", False) else None
     if existing.reporter_id != reporter:
         raise Conflict(
-            "this Idempotency-Key belongs to another user's report; use a new key",
+            gettext("this Idempotency-Key belongs to another user's report; use a new key"),
             field="Idempotency-Key",
         )
     return existing
@@ -162,30 +170,41 @@ def report(
     if idempotency_key is not None:
         if not 8 <= len(idempotency_key) <= 100:
             raise DomainError(
-                "the idempotency key must be 8 to 100 characters", field="idempotency_key"
+                gettext("the idempotency key must be 8 to 100 characters"),
+                field="idempotency_key",
             )
         existing = replayed_report(actor_user, idempotency_key)
         if existing is not None:
             return existing
     if source not in CaseSource.values:
         raise DomainError(
-            f"unknown source {source!r}; sources: {', '.join(CaseSource.values)}", field="source"
+            gettext("unknown source %(source)s; sources: %(values)s")
+            % {"source": repr(source), "values": ", ".join(CaseSource.values)},
+            field="source",
         )
     description = (description or "").strip()
     if not description:
-        raise DomainError("describe the problem", field="description")
+        raise DomainError(gettext("describe the problem"), field="description")
     if len(description) > 4000:
-        raise DomainError("the description is longer than 4000 characters", field="description")
+        raise DomainError(
+            gettext("the description is longer than 4000 characters"), field="description"
+        )
     if urgency is not None and urgency not in Urgency.values:
-        raise DomainError(f"urgency must be one of {', '.join(Urgency.values)}", field="urgency")
+        raise DomainError(
+            gettext("urgency must be one of %(values)s") % {"values": ", ".join(Urgency.values)},
+            field="urgency",
+        )
     if category is not None and not category.active:
-        raise DomainError(f"category {category.code} is no longer in use", field="category")
+        raise DomainError(
+            gettext("category %(code)s is no longer in use") % {"code": category.code},
+            field="category",
+        )
     located = locate(lon, lat)  # refuses bad coordinates and places outside the jurisdiction
     before = validate_images(photos)
     now = timezone.now()
     at = reported_at or now
     if at > now + dt.timedelta(minutes=5):
-        raise DomainError("a report cannot come from the future", field="reported_at")
+        raise DomainError(gettext("a report cannot come from the future"), field="reported_at")
     grid = located.grid
     # The first step's clock: a public report waits for the on-site check, others for filing.
     first_step = "verify_report" if CaseSource.needs_verification(source) else "file"
@@ -232,7 +251,7 @@ def report(
             if idempotency_key and Case.objects.filter(idempotency_key=idempotency_key).exists():
                 return Case.objects.get(idempotency_key=idempotency_key)
             case.pk = None  # another report took the number: take the next one
-    raise Conflict("could not number the case; try again")
+    raise Conflict(gettext("could not number the case; try again"))
 
 
 def report_self_handled(
@@ -254,7 +273,7 @@ def report_self_handled(
     """
     if not before or not after:
         raise DomainError(
-            "a problem fixed on the spot needs photos before and after", field="photos"
+            gettext("a problem fixed on the spot needs photos before and after"), field="photos"
         )
     after_photos = validate_images(after, field="after")
     now = reported_at or timezone.now()
@@ -267,8 +286,11 @@ def report_self_handled(
     )
     if not (actor.superuser or actor.is_five_role(probe) or actor.is_level4_leader(probe)):
         raise Forbidden(
-            f"{actor.name} is not one of the five roles of {located.grid.name} nor its level-4"
-            " leader, so cannot record a problem fixed there"
+            gettext(
+                "%(actor)s is not one of the five roles of %(grid)s nor its level-4"
+                " leader, so cannot record a problem fixed there"
+            )
+            % {"actor": actor.name, "grid": located.grid.name}
         )
     with transaction.atomic():
         case = report(
@@ -323,18 +345,27 @@ def act(
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise DomainError(
-            f"unknown action {action!r}; actions: {', '.join(TRANSITIONS)}", field="action"
+            gettext("unknown action %(action)s; actions: %(actions)s")
+            % {"action": repr(action), "actions": ", ".join(TRANSITIONS)},
+            field="action",
         )
     if case.status not in transition.sources:
         raise DomainError(
-            f"case {case.number} is {case.status}: the action {action!r} is not allowed"
-            f" in that state",
+            gettext(
+                "case %(number)s is %(status)s: the action %(action)s is not allowed in that state"
+            )
+            % {"number": case.number, "status": case.status, "action": repr(action)},
             field="action",
             code="invalid_state",
         )
     if not transition.applies_to(case):
         raise DomainError(
-            f"case {case.number}: {action!r} {transition.when_text}",
+            gettext("case %(number)s: %(action)s %(condition)s")
+            % {
+                "number": case.number,
+                "action": repr(action),
+                "condition": gettext(transition.when_text),
+            },
             field="action",
             code="invalid_state",
         )
@@ -342,13 +373,18 @@ def act(
     # Who the actor was when the action happens (the demo replays past years).
     actor = Actor.of(actor_user, day=timezone.localdate(now))
     if not actor.superuser and not any(getattr(actor, w)(case) for w in transition.who):
-        raise Forbidden(f"{actor.name} may not {action} case {case.number} (state {case.status})")
+        raise Forbidden(
+            gettext("%(actor)s may not %(action)s case %(number)s (state %(status)s)")
+            % {"actor": actor.name, "action": action, "number": case.number, "status": case.status}
+        )
     data = dict(data or {})
     for key in transition.requires:
         if key == "photos":
             continue
         if data.get(key) in (None, ""):
-            raise DomainError(f"{action} needs {key}", field=key)
+            raise DomainError(
+                gettext("%(action)s needs %(key)s") % {"action": action, "key": key}, field=key
+            )
     checked = validate_images(photos)
     data["photos"] = checked
     ctx = Context(
@@ -367,8 +403,11 @@ def act(
         )
         if updated != 1:
             raise Conflict(
-                f"case {case.number} was changed by someone else a moment ago; reload it and try"
-                " again"
+                gettext(
+                    "case %(number)s was changed by someone else a moment ago; reload it and try"
+                    " again"
+                )
+                % {"number": case.number}
             )
         comment = str(data.get("reason") or data.get("result") or data.get("comment") or "")
         event = CaseEvent.objects.create(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from wangge.cases.actors import Actor
@@ -106,23 +106,29 @@ class Transition:
 def _text(ctx: Context, key: str, *, what: str) -> str:
     value = ctx.data.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise DomainError(f"{what} is required", field=key)
+        raise DomainError(gettext("%(what)s is required") % {"what": what}, field=key)
     if len(value) > 2000:
-        raise DomainError(f"{what} is longer than 2000 characters", field=key)
+        raise DomainError(
+            gettext("%(what)s is longer than 2000 characters") % {"what": what}, field=key
+        )
     return value.strip()
 
 
 def _bool(ctx: Context, key: str) -> bool:
     value = ctx.data.get(key)
     if not isinstance(value, bool):
-        raise DomainError(f"{key} must be true or false", field=key)
+        raise DomainError(gettext("%(key)s must be true or false") % {"key": key}, field=key)
     return value
 
 
 def _int(ctx: Context, key: str, lo: int, hi: int) -> int:
     value = ctx.data.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-        raise DomainError(f"{key} must be a whole number from {lo} to {hi}", field=key)
+        raise DomainError(
+            gettext("%(key)s must be a whole number from %(lo)s to %(hi)s")
+            % {"key": key, "lo": lo, "hi": hi},
+            field=key,
+        )
     return value
 
 
@@ -149,7 +155,9 @@ def _date(ctx: Context, key: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise DomainError(f"{key} must be a date (YYYY-MM-DD)", field=key) from None
+        raise DomainError(
+            gettext("%(key)s must be a date (YYYY-MM-DD)") % {"key": key}, field=key
+        ) from None
 
 
 def _datetime(ctx: Context, key: str) -> dt.datetime:
@@ -158,7 +166,9 @@ def _datetime(ctx: Context, key: str) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(str(value))
         except ValueError:
-            raise DomainError(f"{key} must be a date and time (ISO 8601)", field=key) from None
+            raise DomainError(
+                gettext("%(key)s must be a date and time (ISO 8601)") % {"key": key}, field=key
+            ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=ctx.calendar.tz)
     return value
@@ -169,14 +179,14 @@ def _datetime(ctx: Context, key: str) -> dt.datetime:
 
 def _verify_report(case: Case, ctx: Context) -> Changes:
     if case.verified_report_at is not None:
-        raise DomainError("this report was already verified on site", field="confirmed")
+        raise DomainError(gettext("this report was already verified on site"), field="confirmed")
     if _bool(ctx, "confirmed"):
         return {
             "status": S.REPORTED,
             "verified_report_at": ctx.now,
             "step_due_at": ctx.step_due("file"),
         }
-    _text(ctx, "reason", what="a reason (what was found on site)")
+    _text(ctx, "reason", what=gettext("a reason (what was found on site)"))
     return {
         "status": S.REJECTED,
         "verified_report_at": ctx.now,
@@ -188,15 +198,20 @@ def _verify_report(case: Case, ctx: Context) -> Changes:
 def _file(case: Case, ctx: Context) -> Changes:
     if CaseSource.needs_verification(case.source) and case.verified_report_at is None:
         raise DomainError(
-            "a public or hotline report is verified on site by the grid's supervisor before"
-            " it is filed (verify-report)",
+            gettext(
+                "a public or hotline report is verified on site by the grid's supervisor before"
+                " it is filed (verify-report)"
+            ),
             field="action",
         )
     category = ctx.data.get("category")
     if not isinstance(category, Category):
-        raise DomainError("a category is required to file a case", field="category")
+        raise DomainError(gettext("a category is required to file a case"), field="category")
     if not category.active:
-        raise DomainError(f"category {category.code} is no longer in use", field="category")
+        raise DomainError(
+            gettext("category %(code)s is no longer in use") % {"code": category.code},
+            field="category",
+        )
     facts = clean_facts(ctx.data.get("facts", case.facts))
     proposal = propose(facts)
     tier = ctx.data.get("tier")
@@ -204,20 +219,25 @@ def _file(case: Case, ctx: Context) -> Changes:
         tier = proposal.tier
     elif not isinstance(tier, int) or isinstance(tier, bool) or not 2 <= tier <= 6:
         raise DomainError(
-            "a filed case has tier 2 to 6 (tier 1 is fixed on the spot, not filed)", field="tier"
+            gettext("a filed case has tier 2 to 6 (tier 1 is fixed on the spot, not filed)"),
+            field="tier",
         )
     reason = "; ".join(proposal.reasons)
     if tier != proposal.tier:
         why = ctx.data.get("tier_reason")
         if not isinstance(why, str) or not why.strip():
             raise DomainError(
-                f"the rules propose tier {proposal.tier} ({reason}); say why it is {tier}",
+                gettext("the rules propose tier %(proposed)s (%(reason)s); say why it is %(tier)s")
+                % {"proposed": proposal.tier, "reason": reason, "tier": tier},
                 field="tier_reason",
             )
         reason = f"{why.strip()} (rules proposed {proposal.tier}: {reason})"
     urgency = ctx.data.get("urgency") or category.urgency
     if urgency not in Urgency.values:
-        raise DomainError(f"urgency must be one of {', '.join(Urgency.values)}", field="urgency")
+        raise DomainError(
+            gettext("urgency must be one of %(values)s") % {"values": ", ".join(Urgency.values)},
+            field="urgency",
+        )
     ctx.event_data.update({"proposed_tier": proposal.tier, "tier": tier})
     key: Changes = {}
     if tier >= KEY_TIER:
@@ -245,14 +265,16 @@ def _reject(case: Case, ctx: Context) -> Changes:
     kind = ctx.data.get("reason_kind")
     if kind not in REJECT_REASONS:
         raise DomainError(
-            f"reason_kind must be one of {', '.join(REJECT_REASONS)}", field="reason_kind"
+            gettext("reason_kind must be one of %(values)s")
+            % {"values": ", ".join(REJECT_REASONS)},
+            field="reason_kind",
         )
-    _text(ctx, "reason", what="a reason")
+    _text(ctx, "reason", what=gettext("a reason"))
     changes: Changes = {"status": S.REJECTED, "rejected_at": ctx.now, "step_due_at": None}
     if kind == "duplicate":
         original = ctx.data.get("duplicate_of")
         if not isinstance(original, Case) or original.pk == case.pk:
-            raise DomainError("name the case this one duplicates", field="duplicate_of")
+            raise DomainError(gettext("name the case this one duplicates"), field="duplicate_of")
         changes["duplicate_of"] = original
     return changes
 
@@ -262,7 +284,9 @@ def _dispatch(case: Case, ctx: Context) -> Changes:
     target = ctx.data.get("target") or case.category.default_target
     if target not in DispatchTarget.values:
         raise DomainError(
-            f"target must be one of {', '.join(DispatchTarget.values)}", field="target"
+            gettext("target must be one of %(values)s")
+            % {"values": ", ".join(DispatchTarget.values)},
+            field="target",
         )
     unit = ctx.data.get("unit")
     if target == DispatchTarget.UNIT:
@@ -271,10 +295,12 @@ def _dispatch(case: Case, ctx: Context) -> Changes:
                 name=case.category.default_unit_name, active=True
             ).first()
         if not isinstance(unit, HandlingUnit):
-            raise DomainError("name the handling unit to dispatch to", field="unit")
+            raise DomainError(gettext("name the handling unit to dispatch to"), field="unit")
         if unit.subdistrict_id is not None and unit.subdistrict_id != case.subdistrict_id:
             raise DomainError(
-                f"{unit.name} is an office of another subdistrict (属地管理)", field="unit"
+                gettext("%(unit)s is an office of another subdistrict (属地管理)")
+                % {"unit": unit.name},
+                field="unit",
             )
     else:
         unit = None
@@ -297,7 +323,7 @@ def _accept(case: Case, ctx: Context) -> Changes:
 
 
 def _return(case: Case, ctx: Context) -> Changes:
-    _text(ctx, "reason", what="a reason (why this is not yours)")
+    _text(ctx, "reason", what=gettext("a reason (why this is not yours)"))
     return {
         "status": S.FILED,
         "return_count": case.return_count + 1,
@@ -312,15 +338,17 @@ def _return(case: Case, ctx: Context) -> Changes:
 
 def _request_extension(case: Case, ctx: Context) -> Changes:
     if case.pending_extension_hours:
-        raise DomainError("an extension request is already waiting for a decision", field="hours")
+        raise DomainError(
+            gettext("an extension request is already waiting for a decision"), field="hours"
+        )
     hours = _int(ctx, "hours", 1, 2000)
-    _text(ctx, "reason", what="a reason for the extension")
+    _text(ctx, "reason", what=gettext("a reason for the extension"))
     return {"pending_extension_hours": hours}
 
 
 def _approve_extension(case: Case, ctx: Context) -> Changes:
     if not case.pending_extension_hours or case.handling_due_at is None:
-        raise DomainError("there is no extension request to decide", field="action")
+        raise DomainError(gettext("there is no extension request to decide"), field="action")
     due = ctx.calendar.add_hours(case.handling_due_at, case.pending_extension_hours)
     ctx.event_data["hours"] = case.pending_extension_hours
     return {
@@ -333,13 +361,15 @@ def _approve_extension(case: Case, ctx: Context) -> Changes:
 
 def _refuse_extension(case: Case, ctx: Context) -> Changes:
     if not case.pending_extension_hours:
-        raise DomainError("there is no extension request to decide", field="action")
-    _text(ctx, "reason", what="a reason for refusing")
+        raise DomainError(gettext("there is no extension request to decide"), field="action")
+    _text(ctx, "reason", what=gettext("a reason for refusing"))
     return {"pending_extension_hours": None}
 
 
 def _suspend(case: Case, ctx: Context) -> Changes:
-    _text(ctx, "reason", what="the plan (why it cannot be solved now and what will be done)")
+    _text(
+        ctx, "reason", what=gettext("the plan (why it cannot be solved now and what will be done)")
+    )
     remaining = (
         ctx.calendar.between(ctx.now, case.handling_due_at) if case.handling_due_at else None
     )
@@ -376,9 +406,11 @@ def _resume(case: Case, ctx: Context) -> Changes:
 
 
 def _feedback(case: Case, ctx: Context) -> Changes:
-    _text(ctx, "result", what="the result (what was done)")
+    _text(ctx, "result", what=gettext("the result (what was done)"))
     if not ctx.data.get("photos"):
-        raise DomainError("feedback needs at least one photo after handling", field="photos")
+        raise DomainError(
+            gettext("feedback needs at least one photo after handling"), field="photos"
+        )
     return {"status": S.HANDLED, "handled_at": ctx.now, "step_due_at": ctx.step_due("verify")}
 
 
@@ -388,7 +420,7 @@ def _verify(case: Case, ctx: Context) -> Changes:
             case.handled_at is not None and case.handled_at <= case.handling_due_at
         )
         return {"status": S.CLOSED, "closed_at": ctx.now, "on_time": on_time, "step_due_at": None}
-    _text(ctx, "reason", what="a reason (what is still wrong)")
+    _text(ctx, "reason", what=gettext("a reason (what is still wrong)"))
     reworks = case.rework_count + 1
     return {
         "status": S.HANDLING,
@@ -416,15 +448,17 @@ def _assess(case: Case, ctx: Context) -> Changes:
         ctx.calendar.tz
     ).strftime("%Y-%m")
     if not isinstance(period, str) or len(period) != 7 or period[4] != "-":
-        raise DomainError("period must be YYYY-MM", field="period")
+        raise DomainError(gettext("period must be YYYY-MM"), field="period")
     return {"status": S.ASSESSED, "assessed_period": period}
 
 
 def _set_tier(case: Case, ctx: Context) -> Changes:
     tier = _int(ctx, "tier", 2, 6)
-    _text(ctx, "reason", what="a reason for the new tier")
+    _text(ctx, "reason", what=gettext("a reason for the new tier"))
     if tier == case.tier:
-        raise DomainError(f"the case is already tier {tier}", field="tier")
+        raise DomainError(
+            gettext("the case is already tier %(tier)s") % {"tier": tier}, field="tier"
+        )
     ctx.event_data.update({"from_tier": case.tier, "tier": tier})
     return {
         "tier": tier,
@@ -436,8 +470,8 @@ def _set_tier(case: Case, ctx: Context) -> Changes:
 
 def _mark_key(case: Case, ctx: Context) -> Changes:
     if case.is_key:
-        raise DomainError("the case is already a key case", field="action")
-    return _key(case, _text(ctx, "reason", what="a reason"))
+        raise DomainError(gettext("the case is already a key case"), field="action")
+    return _key(case, _text(ctx, "reason", what=gettext("a reason")))
 
 
 # --- records that hang off a case: instructions, joint meetings, oversight -----------------
@@ -459,7 +493,7 @@ def _notify_leader(case: Case, ctx: Context, event: CaseEvent) -> None:
 
 
 def _instruct(case: Case, ctx: Context) -> Changes:
-    _text(ctx, "text", what="the instruction")
+    _text(ctx, "text", what=gettext("the instruction"))
     return {}
 
 
@@ -474,12 +508,13 @@ def _instruct_after(case: Case, ctx: Context, event: CaseEvent) -> None:
 def _record_meeting(case: Case, ctx: Context) -> Changes:
     if case.tier != 5:
         raise DomainError(
-            f"a joint meeting is recorded on a tier-5 case; this case is tier {case.tier}",
+            gettext("a joint meeting is recorded on a tier-5 case; this case is tier %(tier)s")
+            % {"tier": case.tier},
             field="action",
         )
     _date(ctx, "date")
-    _text(ctx, "attendees", what="who attended")
-    _text(ctx, "decisions", what="the decisions")
+    _text(ctx, "attendees", what=gettext("who attended"))
+    _text(ctx, "decisions", what=gettext("the decisions"))
     return {}
 
 
@@ -496,11 +531,11 @@ def _record_meeting_after(case: Case, ctx: Context, event: CaseEvent) -> None:
 def _order_oversight(case: Case, ctx: Context) -> Changes:
     deadline = _datetime(ctx, "deadline")
     if deadline <= ctx.now:
-        raise DomainError("the oversight deadline is in the past", field="deadline")
-    _text(ctx, "demand", what="what is demanded")
+        raise DomainError(gettext("the oversight deadline is in the past"), field="deadline")
+    _text(ctx, "demand", what=gettext("what is demanded"))
     unit = ctx.data.get("unit")
     if unit is not None and not isinstance(unit, HandlingUnit):
-        raise DomainError("name the unit the order is for", field="unit")
+        raise DomainError(gettext("name the unit the order is for"), field="unit")
     return _key(case, gettext("under oversight (督办)"))
 
 
@@ -519,14 +554,15 @@ def _open_oversight(case: Case, ctx: Context) -> Oversight:
         return case.oversights.get(pk=int(ctx.data["oversight"]), closed_at__isnull=True)
     except (Oversight.DoesNotExist, TypeError, ValueError):
         raise DomainError(
-            f"case {case.number} has no open oversight order {ctx.data.get('oversight')!r}",
+            gettext("case %(number)s has no open oversight order %(order)s")
+            % {"number": case.number, "order": repr(ctx.data.get("oversight"))},
             field="oversight",
         ) from None
 
 
 def _reply_oversight(case: Case, ctx: Context) -> Changes:
     _open_oversight(case, ctx)
-    _text(ctx, "text", what="the reply")
+    _text(ctx, "text", what=gettext("the reply"))
     return {}
 
 
@@ -541,7 +577,7 @@ def _reply_oversight_after(case: Case, ctx: Context, event: CaseEvent) -> None:
 
 def _close_oversight(case: Case, ctx: Context) -> Changes:
     _open_oversight(case, ctx)
-    _text(ctx, "outcome", what="the outcome")
+    _text(ctx, "outcome", what=gettext("the outcome"))
     return {}
 
 
@@ -584,7 +620,7 @@ TRANSITIONS: dict[str, Transition] = {
             requires=("confirmed",),
             apply=_verify_report,
             when=lambda c: CaseSource.needs_verification(c.source) and c.verified_report_at is None,
-            when_text="is for a public or hotline report not yet verified on site",
+            when_text=gettext_noop("is for a public or hotline report not yet verified on site"),
         ),
         Transition(
             action="file",
@@ -645,7 +681,7 @@ TRANSITIONS: dict[str, Transition] = {
             apply=_approve_extension,
             changes_status=False,
             when=lambda c: bool(c.pending_extension_hours),
-            when_text="is for a case with an extension request waiting",
+            when_text=gettext_noop("is for a case with an extension request waiting"),
         ),
         Transition(
             action="refuse-extension",
@@ -656,7 +692,7 @@ TRANSITIONS: dict[str, Transition] = {
             apply=_refuse_extension,
             changes_status=False,
             when=lambda c: bool(c.pending_extension_hours),
-            when_text="is for a case with an extension request waiting",
+            when_text=gettext_noop("is for a case with an extension request waiting"),
         ),
         Transition(
             action="suspend",
@@ -764,7 +800,7 @@ TRANSITIONS: dict[str, Transition] = {
             apply=_reply_oversight,
             changes_status=False,
             when=lambda c: c.oversights.filter(closed_at__isnull=True).exists(),
-            when_text="is for a case with an open oversight order",
+            when_text=gettext_noop("is for a case with an open oversight order"),
             after=_reply_oversight_after,
         ),
         Transition(
@@ -776,7 +812,7 @@ TRANSITIONS: dict[str, Transition] = {
             apply=_close_oversight,
             changes_status=False,
             when=lambda c: c.oversights.filter(closed_at__isnull=True).exists(),
-            when_text="is for a case with an open oversight order",
+            when_text=gettext_noop("is for a case with an open oversight order"),
             after=_close_oversight_after,
         ),
     )

@@ -11,6 +11,7 @@ import math
 from typing import Any, TypeAlias
 
 import shapely
+from django.utils.translation import gettext
 from pyproj import Geod
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -68,65 +69,96 @@ def parse_point(lon: Any, lat: Any) -> Point:
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            raise DomainError(f"{name} must be a number, got {raw!r}", field=name) from None
+            raise DomainError(
+                gettext("%(name)s must be a number, got %(value)s")
+                % {"name": name, "value": repr(raw)},
+                field=name,
+            ) from None
         if not math.isfinite(value):
-            raise DomainError(f"{name} must be a finite number, got {raw!r}", field=name)
+            raise DomainError(
+                gettext("%(name)s must be a finite number, got %(value)s")
+                % {"name": name, "value": repr(raw)},
+                field=name,
+            )
         values[name] = value
     x, y = values["lon"], values["lat"]
     if not -90 <= y <= 90:
-        hint = (
-            "; longitude and latitude look swapped (give lon first, then lat)"
-            if -90 <= x <= 90 and -180 <= y <= 180
-            else ""
-        )
-        raise DomainError(f"latitude {y} is out of range -90..90{hint}", field="lat")
+        if -90 <= x <= 90 and -180 <= y <= 180:
+            message = gettext(
+                "latitude %(lat)s is out of range -90..90; longitude and latitude look swapped"
+                " (give lon first, then lat)"
+            )
+        else:
+            message = gettext("latitude %(lat)s is out of range -90..90")
+        raise DomainError(message % {"lat": y}, field="lat")
     if not -180 <= x <= 180:
-        raise DomainError(f"longitude {x} is out of range -180..180", field="lon")
+        raise DomainError(
+            gettext("longitude %(lon)s is out of range -180..180") % {"lon": x}, field="lon"
+        )
     return Point(x, y)
 
 
 def parse_areal(obj: Any, *, field: str = "geometry") -> Areal:
     """Validate a GeoJSON Polygon or MultiPolygon and return it as a shapely geometry."""
     if not isinstance(obj, dict):
-        raise DomainError("geometry must be a GeoJSON object", field=field)
+        raise DomainError(gettext("geometry must be a GeoJSON object"), field=field)
     gtype = obj.get("type")
     if gtype not in ("Polygon", "MultiPolygon"):
-        raise DomainError(f"geometry must be a Polygon or MultiPolygon, got {gtype!r}", field=field)
+        raise DomainError(
+            gettext("geometry must be a Polygon or MultiPolygon, got %(type)s")
+            % {"type": repr(gtype)},
+            field=field,
+        )
     coords = obj.get("coordinates")
     if not isinstance(coords, list | tuple) or not coords:
-        raise DomainError("geometry has no coordinates", field=field)
+        raise DomainError(gettext("geometry has no coordinates"), field=field)
     rings = coords if gtype == "Polygon" else [ring for poly in coords for ring in poly]
     for ring in rings:
         if not isinstance(ring, list | tuple) or len(ring) < 4:
-            raise DomainError("every polygon ring needs at least 4 positions (closed)", field=field)
+            raise DomainError(
+                gettext("every polygon ring needs at least 4 positions (closed)"), field=field
+            )
         for pos in ring:
             if (
                 not isinstance(pos, list | tuple)
                 or len(pos) < 2
                 or not all(isinstance(v, int | float) and math.isfinite(v) for v in pos[:2])
             ):
-                raise DomainError(f"invalid position {pos!r}", field=field)
+                raise DomainError(
+                    gettext("invalid position %(position)s") % {"position": repr(pos)},
+                    field=field,
+                )
             lon, lat = pos[0], pos[1]
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
                 raise DomainError(
-                    f"position {pos!r} is outside WGS84 longitude/latitude ranges"
-                    " (are longitude and latitude swapped?)",
+                    gettext(
+                        "position %(position)s is outside WGS84 longitude/latitude ranges"
+                        " (are longitude and latitude swapped?)"
+                    )
+                    % {"position": repr(pos)},
                     field=field,
                 )
         if list(ring[0][:2]) != list(ring[-1][:2]):
-            raise DomainError("a polygon ring is not closed (first ≠ last position)", field=field)
+            raise DomainError(
+                gettext("a polygon ring is not closed (first ≠ last position)"), field=field
+            )
     try:
         geom = shape(obj)
     except Exception as exc:
-        raise DomainError(f"geometry cannot be read: {exc}", field=field) from None
+        raise DomainError(
+            gettext("geometry cannot be read: %(error)s") % {"error": exc}, field=field
+        ) from None
     if geom.is_empty:
-        raise DomainError("geometry is empty", field=field)
+        raise DomainError(gettext("geometry is empty"), field=field)
     if not geom.is_valid:
         reason = explain_validity(geom)
-        label = "self-intersecting" if "Self-intersection" in reason else "invalid"
-        raise DomainError(f"{label} geometry: {reason}", field=field)
+        if "Self-intersection" in reason:
+            message = gettext("self-intersecting geometry: %(reason)s")
+        else:
+            message = gettext("invalid geometry: %(reason)s")
+        raise DomainError(message % {"reason": reason}, field=field)
     if area_m2(geom) <= 0:
-        raise DomainError("geometry has no area", field=field)
+        raise DomainError(gettext("geometry has no area"), field=field)
     assert isinstance(geom, Polygon | MultiPolygon)  # the type check above guarantees it
     return geom
 

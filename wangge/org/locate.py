@@ -16,6 +16,7 @@ from typing import Any
 
 import shapely
 from django.db.models import Count, Max
+from django.utils.translation import gettext
 from shapely import STRtree
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -30,8 +31,8 @@ class OutsideJurisdiction(DomainError):
 
     def __init__(self, point: Point) -> None:
         super().__init__(
-            f"the point ({point.x:.6f}, {point.y:.6f}) is outside the jurisdiction:"
-            " it lies in no grid",
+            gettext("the point (%(lon)s, %(lat)s) is outside the jurisdiction: it lies in no grid")
+            % {"lon": f"{point.x:.6f}", "lat": f"{point.y:.6f}"},
             field="lon",
             code="outside_jurisdiction",
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils.translation import gettext
 from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
@@ -40,16 +41,22 @@ def validate_grid_code(code: Any, community: Community | None, *, field: str = "
     """A grid code: 15 digits whose first 12 are the community's code."""
     if not isinstance(code, str) or not GRID_CODE.match(code):
         raise DomainError(
-            f"grid code {code!r} must be exactly 15 digits: district (6) + subdistrict (3)"
-            " + community (3) + grid sequence (3)",
+            gettext(
+                "grid code %(code)s must be exactly 15 digits: district (6) + subdistrict (3)"
+                " + community (3) + grid sequence (3)"
+            )
+            % {"code": repr(code)},
             field=field,
         )
     if code.endswith("000"):
-        raise DomainError(f"grid code {code}: the grid sequence starts at 001", field=field)
+        raise DomainError(
+            gettext("grid code %(code)s: the grid sequence starts at 001") % {"code": code},
+            field=field,
+        )
     if community is not None and not code.startswith(community.full_code):
         raise DomainError(
-            f"grid code {code} does not start with the code of {community.name}"
-            f" ({community.full_code})",
+            gettext("grid code %(code)s does not start with the code of %(community)s (%(prefix)s)")
+            % {"code": code, "community": community.name, "prefix": community.full_code},
             field=field,
         )
     return code
@@ -57,10 +64,13 @@ def validate_grid_code(code: Any, community: Community | None, *, field: str = "
 
 def overlap_text(other_code: str, other_name: str, piece: BaseGeometry) -> str:
     pt = where(piece)
-    return (
-        f"overlaps grid {other_code} {other_name} by {area_m2(piece):,.1f} m²"
-        f" near ({pt['lon']}, {pt['lat']})"
-    )
+    return gettext("overlaps grid %(code)s %(name)s by %(area)s m² near (%(lon)s, %(lat)s)") % {
+        "code": other_code,
+        "name": other_name,
+        "area": f"{area_m2(piece):,.1f}",
+        "lon": pt["lon"],
+        "lat": pt["lat"],
+    }
 
 
 def find_overlaps(
@@ -81,7 +91,7 @@ def grid_check(*, community: Community, code: str, name: str, geometry: Any) -> 
     validate_grid_code(code, community)
     name = (name or "").strip()
     if not name:
-        raise DomainError("a grid needs a name", field="name")
+        raise DomainError(gettext("a grid needs a name"), field="name")
     geom = parse_areal(geometry)
     others = [
         (g.code, g.name, from_geojson(g.geometry))
@@ -92,7 +102,9 @@ def grid_check(*, community: Community, code: str, name: str, geometry: Any) -> 
     for j, piece in find_overlaps(geom, others)[:1]:
         other_code, other_name, _ = others[j]
         raise DomainError(
-            f"grid {code} {overlap_text(other_code, other_name, piece)}", field="geometry"
+            gettext("grid %(code)s %(overlap)s")
+            % {"code": code, "overlap": overlap_text(other_code, other_name, piece)},
+            field="geometry",
         )
     return geom
 
@@ -179,7 +191,11 @@ class ImportError_(DomainError):
 
     def __init__(self, errors: list[DomainError]) -> None:
         first = errors[0]
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        more = (
+            gettext(" (and %(n)s more problem(s))") % {"n": len(errors) - 1}
+            if len(errors) > 1
+            else ""
+        )
         super().__init__(first.message + more, field=first.field, code="import_refused")
         self.errors = errors
 
@@ -191,7 +207,7 @@ IMPORTED_OR_DERIVED = frozenset({"code", "name", "community", "community_name", 
 def _feature_label(index: int, props: dict[str, Any]) -> str:
     code = props.get("code")
     name = props.get("name")
-    bits = [f"feature #{index + 1}"]
+    bits = [gettext("feature #%(n)s") % {"n": index + 1}]
     if code:
         bits.append(str(code))
     if name:
@@ -212,10 +228,10 @@ def _find_community(value: Any, communities: list[Community], code: str) -> Comm
 def parse_feature_collection(data: Any) -> list[ParsedFeature]:
     """Validate a whole FeatureCollection; raise ImportError_ listing every bad feature."""
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise DomainError("the file must be a GeoJSON FeatureCollection", field="type")
+        raise DomainError(gettext("the file must be a GeoJSON FeatureCollection"), field="type")
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        raise DomainError("the FeatureCollection has no features", field="features")
+        raise DomainError(gettext("the FeatureCollection has no features"), field="features")
     communities = list(Community.objects.select_related("subdistrict__district"))
     errors: list[DomainError] = []
     parsed: list[ParsedFeature] = []
@@ -223,12 +239,19 @@ def parse_feature_collection(data: Any) -> list[ParsedFeature]:
     for i, feature in enumerate(features):
         field = f"features[{i}]"
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            errors.append(DomainError(f"feature #{i + 1}: not a GeoJSON Feature", field=field))
+            errors.append(
+                DomainError(
+                    gettext("feature #%(n)s: not a GeoJSON Feature") % {"n": i + 1}, field=field
+                )
+            )
             continue
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
             errors.append(
-                DomainError(f"feature #{i + 1}: properties must be an object", field=field)
+                DomainError(
+                    gettext("feature #%(n)s: properties must be an object") % {"n": i + 1},
+                    field=field,
+                )
             )
             continue
         label = _feature_label(i, props)
@@ -240,7 +263,8 @@ def parse_feature_collection(data: Any) -> list[ParsedFeature]:
         if code in seen:
             errors.append(
                 DomainError(
-                    f"{label}: duplicate grid code {code} (also feature #{seen[code] + 1})",
+                    gettext("%(label)s: duplicate grid code %(code)s (also feature #%(other)s)")
+                    % {"label": label, "code": code, "other": seen[code] + 1},
                     field=f"{field}.properties.code",
                 )
             )
@@ -249,13 +273,17 @@ def parse_feature_collection(data: Any) -> list[ParsedFeature]:
         name = str(props.get("name") or "").strip()
         if not name:
             errors.append(
-                DomainError(f"{label}: the name is missing", field=f"{field}.properties.name")
+                DomainError(
+                    gettext("%(label)s: the name is missing") % {"label": label},
+                    field=f"{field}.properties.name",
+                )
             )
             continue
         if props.get("community") in (None, ""):
             errors.append(
                 DomainError(
-                    f"{label}: the community is missing", field=f"{field}.properties.community"
+                    gettext("%(label)s: the community is missing") % {"label": label},
+                    field=f"{field}.properties.community",
                 )
             )
             continue
@@ -263,7 +291,8 @@ def parse_feature_collection(data: Any) -> list[ParsedFeature]:
         if community is None:
             errors.append(
                 DomainError(
-                    f"{label}: unknown community {props['community']!r}",
+                    gettext("%(label)s: unknown community %(community)s")
+                    % {"label": label, "community": repr(props["community"])},
                     field=f"{field}.properties.community",
                 )
             )

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wangge.core import audit
 from wangge.core.errors import DomainError
@@ -25,12 +26,20 @@ def parse_role(value: Any, *, field: str = "role") -> RoleKind:
         return RoleKind(value)
     except ValueError:
         known = ", ".join(r.value for r in RoleKind)
-        raise DomainError(f"unknown role {value!r}; the roles are: {known}", field=field) from None
+        raise DomainError(
+            gettext("unknown role %(role)s; the roles are: %(known)s")
+            % {"role": repr(value), "known": known},
+            field=field,
+        ) from None
 
 
 def _check_period(start: dt.date | None, end: dt.date | None, *, field: str = "end_date") -> None:
     if start is not None and end is not None and end < start:
-        raise DomainError(f"the end date {end} is before the start date {start}", field=field)
+        raise DomainError(
+            gettext("the end date %(end)s is before the start date %(start)s")
+            % {"end": end, "start": start},
+            field=field,
+        )
 
 
 @transaction.atomic
@@ -46,7 +55,7 @@ def person_create(
 ) -> Person:
     name = name.strip()
     if not name:
-        raise DomainError("a person needs a name", field="name")
+        raise DomainError(gettext("a person needs a name"), field="name")
     _check_period(start_date, end_date)
     person = Person(
         name=name,
@@ -87,7 +96,8 @@ def role_assign(
     _check_period(start_date, end_date)
     if person.end_date is not None and start_date > person.end_date:
         raise DomainError(
-            f"{person.name} left on {person.end_date}; an assignment cannot start on {start_date}",
+            gettext("%(person)s left on %(end)s; an assignment cannot start on %(start)s")
+            % {"person": person.name, "end": person.end_date, "start": start_date},
             field="start_date",
         )
     overlapping = GridRole.objects.filter(person=person, grid=grid, role=kind).filter(
@@ -97,7 +107,8 @@ def role_assign(
         overlapping = overlapping.filter(start_date__lte=end_date)
     if overlapping.exists():
         raise DomainError(
-            f"{person.name} already holds the role {kind.label} in {grid.name} in that period",
+            gettext("%(person)s already holds the role %(role)s in %(grid)s in that period")
+            % {"person": person.name, "role": kind.label, "grid": grid.name},
             field="start_date",
         )
     assignment = GridRole.objects.create(
@@ -119,7 +130,8 @@ def role_end(*, assignment: GridRole, end_date: dt.date, actor: Actor = None) ->
     _check_period(assignment.start_date, end_date)
     if assignment.end_date is not None and assignment.end_date < end_date:
         raise DomainError(
-            f"this assignment already ended on {assignment.end_date}", field="end_date"
+            gettext("this assignment already ended on %(end)s") % {"end": assignment.end_date},
+            field="end_date",
         )
     assignment.end_date = end_date
     assignment.save(update_fields=["end_date", "updated_at"])
@@ -141,7 +153,10 @@ def _hash(key: str) -> str:
 def token_create(*, user: User, label: str = "") -> str:
     """Create an API token and return its key; only the hash is kept, so show it once."""
     if not user.is_active:
-        raise DomainError(f"user {user.get_username()} is inactive", field="username")
+        raise DomainError(
+            gettext("user %(username)s is inactive") % {"username": user.get_username()},
+            field="username",
+        )
     key = "wg_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, key_hash=_hash(key), prefix=key[:8], label=label)
     return key

@@ -34,7 +34,8 @@ class Api:
 
     def __init__(self, client: Client, key: str) -> None:
         self.client = client
-        self.headers = {"Authorization": f"Bearer {key}"}
+        # English: the tests read the API's messages in English, as another system may ask.
+        self.headers = {"Authorization": f"Bearer {key}", "Accept-Language": "en"}
 
     def get(self, path: str, params: Any = None):
         return self.client.get(BASE + path, params or {}, headers=self.headers)

@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +22,11 @@ EAST = (102.8475, 24.875)  # 吴家营社区东网格
 WEST = (102.8425, 24.875)  # 吴家营社区西网格
 SOUTH = (102.855, 24.875)  # 洛龙社区南网格
 OUTSIDE = (102.95, 24.875)  # east of 洛龙街道
+
+
+def in_english(client) -> None:
+    """Pick English, as the language switch does (the pages are Chinese by default)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def login(client, username):
@@ -149,6 +155,7 @@ def test_a_point_outside_the_jurisdiction_is_shown_and_nothing_is_written(cc, cl
 
 def test_a_photo_that_is_not_an_image_is_refused(cc, client):
     login(client, "supervisor")
+    in_english(client)  # the assertions read the service's English message
     data = report_form()
     data["photos"] = [SimpleUploadedFile("notes.png", b"not an image", content_type="image/png")]
     response = client.post("/cases/new/", data)
@@ -203,6 +210,7 @@ def test_filing_through_the_form_calls_the_service(cc, client):
 def test_another_tier_than_proposed_needs_a_reason_next_to_the_field(cc, client):
     case = new_case(cc)
     login(client, "operator")
+    in_english(client)  # the assertions read the service's English message
     response = client.post(
         f"/cases/{case.pk}/act/file/", {"category": cc.category.pk, "urgency": "normal", "tier": 4}
     )
@@ -253,6 +261,7 @@ def test_feedback_takes_photos_through_the_form(cc, client):
 def test_an_action_from_the_wrong_state_is_explained(cc, client):
     case = new_case(cc)
     login(client, "operator")
+    in_english(client)  # the assertions read the service's English message
     response = client.post(f"/cases/{case.pk}/act/evaluate/", {})
     assert response.status_code == 400
     assert "not allowed in that state" in response.content.decode()
