@@ -80,3 +80,14 @@ def test_adding_then_measuring_gives_back_the_working_time(start, hours):
     due = cal.add_hours(start, hours)
     assert due >= start
     assert cal.between(start, due) == pytest.approx(hours * 3600)
+
+
+def test_working_periods_may_not_overlap():
+    from django.core.exceptions import ValidationError
+
+    from wangge.cases.models import WorkPeriod
+
+    overlapping = WorkPeriod(start=dt.time(11, 0), end=dt.time(14, 0))  # the defaults' lunch
+    with pytest.raises(ValidationError, match="overlaps"):
+        overlapping.full_clean()
+    WorkPeriod(start=dt.time(18, 0), end=dt.time(19, 0)).full_clean()  # after hours is fine

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -419,6 +420,20 @@ class WorkPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self) -> None:
+        """Working periods may not overlap: the calendar would count the shared time twice."""
+        if self.start is None or self.end is None or self.end <= self.start:
+            return
+        clash = (
+            WorkPeriod.objects.exclude(pk=self.pk)
+            .filter(start__lt=self.end, end__gt=self.start)
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                _("This period overlaps the working period %(period)s.") % {"period": clash}
+            )
 
 
 class CalendarDay(models.Model):

@@ -312,15 +312,7 @@ def _todo_actions(case: Case, actor: Actor) -> list[Transition]:
 
 
 # States a case can wait in for someone's step (not rejected, evaluated, assessed, self-handled).
-WAITING = [
-    CaseStatus.REPORTED,
-    CaseStatus.FILED,
-    CaseStatus.DISPATCHED,
-    CaseStatus.HANDLING,
-    CaseStatus.SUSPENDED,
-    CaseStatus.HANDLED,
-    CaseStatus.CLOSED,
-]
+WAITING = [*OPEN_STATUSES, CaseStatus.CLOSED]
 
 
 @login_required
