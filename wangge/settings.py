@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wangge.org",
     "wangge.people",
     "wangge.cases",
+    "wangge.field.duty",
     "wangge.web",
     "wangge.demo",
 ]
@@ -202,6 +203,12 @@ else:
         f"WANGGE_HUEY_URL={_huey_url!r}: use redis://HOST:PORT/DB or sqlite:///PATH"
     )
 HUEY["immediate"] = env_bool("WANGGE_HUEY_IMMEDIATE", False)
+
+# OUTBOUND MESSAGES AND LIVE PUSH
+# Dotted path of the class that sends messages out (SMS, WeChat); the default only logs.
+WANGGE_OUTBOUND_CHANNEL = env_str("WANGGE_OUTBOUND_CHANNEL", "wangge.core.channels.LogChannel")
+# How long one server-sent-events response stays open before the browser reconnects.
+WANGGE_PUSH_SECONDS = env_int("WANGGE_PUSH_SECONDS", 55, minimum=0)
 
 # MAPS
 # No tile server by default: grids are drawn on a plain background and work offline.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from django.utils.translation import gettext
 
 from wangge.cases.actors import Actor
 from wangge.cases.calendar import WorkingCalendar
+from wangge.cases.signals import case_reported
 from wangge.cases.models import (
     Case,
     CaseEvent,
@@ -38,6 +40,8 @@ from wangge.cases.selectors import case_by_idempotency_key
 from wangge.cases.workflow import DEFAULT_STEP_HOURS, TRANSITIONS, Context
 from wangge.core.errors import Conflict, DomainError, Forbidden
 from wangge.org.locate import locate
+
+log = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 9
@@ -145,6 +149,13 @@ def replayed_report(actor_user: Any, idempotency_key: str) -> Case | None:
     return existing
 
 
+def _announce(case_id: int) -> None:
+    """Tell the listeners (linkage) about a new case; their failure never undoes the report."""
+    for receiver, result in case_reported.send_robust(sender=Case, case_id=case_id):
+        if isinstance(result, Exception):
+            log.error("case %s: %r failed: %r", case_id, receiver, result, exc_info=result)
+
+
 def report(
     *,
     actor_user: Any,
@@ -246,6 +257,8 @@ def report(
                     data={"source": source, "grid": grid.code},
                 )
                 _store_photos(case, event, before, PhotoKind.BEFORE)
+                case_id = case.pk
+                transaction.on_commit(lambda: _announce(case_id))
             return case
         except IntegrityError:
             if idempotency_key and Case.objects.filter(idempotency_key=idempotency_key).exists():

@@ -50,6 +50,9 @@ class Notification(models.Model):
         related_name="notifications",
     )
     created_at = models.DateTimeField(_("at"), db_index=True)
+    # What it is about, so the handheld app and the live push can sort it: "case", "linkage",
+    # "alert", "handover"; empty for anything else.
+    kind = models.CharField(_("kind"), max_length=16, blank=True, default="")
     text = models.CharField(_("text"), max_length=300)
     url = models.CharField(_("link"), max_length=200, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

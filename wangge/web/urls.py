@@ -12,4 +12,5 @@ urlpatterns = [
     path("org/", views.org_view, name="org"),
     path("people/", views.people_view, name="people"),
     path("inbox/", views.inbox_view, name="inbox"),
+    path("events/", views.events, name="events"),
 ]

@@ -10,11 +10,16 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+import json
+import time
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from wangge.core.errors import NotFound
-from wangge.core.notifications import inbox, mark_read
+from wangge.core.notifications import inbox, mark_read, newer_than, unread_count
 from wangge.org.maps import grid_collection
 from wangge.org.models import Community, Grid
 from wangge.org.selectors import grid_get, grids_visible, org_tree
@@ -155,3 +160,51 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         "web/inbox.html",
         {"notifications": messages_, "unread": unread, "unread_notifications": 0},
     )
+
+
+PUSH_POLL_SECONDS = 2.0
+
+
+@login_required
+def events(request: HttpRequest) -> HttpResponse:
+    """The live push: new inbox messages as server-sent events (``EventSource('/events/')``).
+
+    Each response stays open for ``WANGGE_PUSH_SECONDS`` and then ends; the browser reconnects
+    by itself and sends ``Last-Event-ID``, so nothing is sent twice or missed in between.
+    """
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or ""
+    try:
+        last_id = int(raw) if raw else None
+    except ValueError:
+        last_id = None
+    user = request.user
+
+    def stream(last: int | None) -> Iterator[str]:
+        if last is None:
+            # A new page starts from now: what is already in the inbox is on the page.
+            newest = inbox(user).order_by("-pk").values_list("pk", flat=True).first()
+            last = newest or 0
+        yield "retry: 3000\n\n"
+        deadline = time.monotonic() + settings.WANGGE_PUSH_SECONDS
+        while True:
+            fresh = newer_than(user, last)
+            for note in fresh:
+                last = note.pk
+                payload = {
+                    "id": note.pk,
+                    "kind": note.kind,
+                    "text": note.text,
+                    "url": note.url,
+                    "at": note.created_at.isoformat(),
+                    "unread": unread_count(user),
+                }
+                yield f"id: {note.pk}\nevent: notification\ndata: {json.dumps(payload)}\n\n"
+            if time.monotonic() >= deadline:
+                return
+            yield ": keep-alive\n\n"
+            time.sleep(PUSH_POLL_SECONDS)
+
+    response = StreamingHttpResponse(stream(last_id), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response

@@ -165,7 +165,10 @@ def run_gunicorn(*, bind: str, workers: int) -> None:
         {
             "bind": [bind],
             "workers": workers,
-            "worker_class": "sync",
+            # Threads, because the live push (server-sent events) holds a connection open per
+            # open page: a sync worker would be taken by one phone for a minute at a time.
+            "worker_class": "gthread",
+            "threads": 16,
             # Long enough for a big GeoJSON import or a report; a hung worker is still replaced.
             "timeout": 120,
             "graceful_timeout": 30,
