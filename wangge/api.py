@@ -18,7 +18,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from wangge.assets.api import router as assets_router
 from wangge.cases.api import router as cases_router
+from wangge.field.alerts.api import router as alerts_router
+from wangge.field.duty.api import router as duty_router
+from wangge.field.handover.api import router as handover_router
+from wangge.field.linkage.api import router as linkage_router
+from wangge.field.mobile.api import router as mobile_router
 from wangge.core.errors import DomainError
 from wangge.org.api import router as org_router
 from wangge.people.api import router as people_router
@@ -68,6 +74,12 @@ api.add_router("", org_router)
 api.add_router("", web_router)
 api.add_router("", people_router)
 api.add_router("", cases_router)
+api.add_router("/duty", duty_router)
+api.add_router("/linkage", linkage_router)
+api.add_router("/alerts", alerts_router)
+api.add_router("/handovers", handover_router)
+api.add_router("/me", mobile_router)
+api.add_router("/equipment", assets_router)
 
 
 def error(

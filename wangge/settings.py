@@ -63,8 +63,13 @@ INSTALLED_APPS = [
     "wangge.core",
     "wangge.org",
     "wangge.people",
+    "wangge.assets",
     "wangge.cases",
     "wangge.field.duty",
+    "wangge.field.linkage",
+    "wangge.field.alerts",
+    "wangge.field.handover",
+    "wangge.field.mobile",
     "wangge.web",
     "wangge.demo",
 ]

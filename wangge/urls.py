@@ -11,5 +11,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("wangge.cases.urls")),
+    path("m/", include("wangge.field.mobile.urls")),
+    path("duty/", include("wangge.field.duty.urls")),
+    path("linkage/", include("wangge.field.linkage.urls")),
+    path("alerts/", include("wangge.field.alerts.urls")),
+    path("handovers/", include("wangge.field.handover.urls")),
+    path("equipment/", include("wangge.assets.urls")),
     path("", include("wangge.web.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Models of the assets app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the alerts app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the handover app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the linkage app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the mobile app."""
+
+from __future__ import annotations
