@@ -12,6 +12,7 @@ appends a CaseEvent. Nothing else changes a case.
   handling ◀──verify(passed: false) = rework── handled ◀──feedback── handling ◀┘
   handled ──verify(passed: true)──▶ closed ──evaluate──▶ evaluated ──assess──▶ assessed
   dispatched/handling ⇄ suspended (suspend / resume); extensions keep the state.
+  hand-over (a handler leaves or moves) gives the case to a successor and keeps the state.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from wangge.cases.tiers import clean_facts, leader_for, propose
 from wangge.core.errors import DomainError
 from wangge.core.notifications import notify
 from wangge.org.models import HandlingUnit
+from wangge.people.models import Person
 
 S = CaseStatus
 
@@ -452,6 +454,41 @@ def _assess(case: Case, ctx: Context) -> Changes:
     return {"status": S.ASSESSED, "assessed_period": period}
 
 
+def _hand_over(case: Case, ctx: Context) -> Changes:
+    """A handler leaves or moves: their case goes to a named successor (交接), state unchanged."""
+    successor = ctx.data.get("successor")
+    if isinstance(successor, str) and successor.strip().isdigit():
+        successor = int(successor)  # a person id typed into a form
+    if isinstance(successor, int) and not isinstance(successor, bool):
+        successor = Person.objects.filter(pk=successor).first()
+    if not isinstance(successor, Person):
+        raise DomainError(gettext("name the person who takes the case over"), field="successor")
+    _text(ctx, "reason", what=gettext("a reason for the hand-over"))
+    if successor.pk == case.handler_id:
+        raise DomainError(
+            gettext("%(name)s already handles case %(number)s")
+            % {"name": successor.name, "number": case.number},
+            field="successor",
+        )
+    day = ctx.now.astimezone(ctx.calendar.tz).date()
+    if successor.end_date is not None and successor.end_date < day:
+        raise DomainError(
+            gettext("%(name)s left on %(end)s and cannot take a case over")
+            % {"name": successor.name, "end": successor.end_date},
+            field="successor",
+        )
+    previous = case.handler
+    ctx.event_data.update(
+        {
+            "from": previous.pk if previous else None,
+            "from_name": previous.name if previous else "",
+            "to": successor.pk,
+            "to_name": successor.name,
+        }
+    )
+    return {"handler": successor}
+
+
 def _set_tier(case: Case, ctx: Context) -> Changes:
     tier = _int(ctx, "tier", 2, 6)
     _text(ctx, "reason", what=gettext("a reason for the new tier"))
@@ -608,6 +645,8 @@ def evaluation(case: Case, calendar: WorkingCalendar) -> dict[str, Any]:
 
 OPEN_WORK = (S.DISPATCHED, S.HANDLING)
 ANY_OPEN = (S.FILED, S.DISPATCHED, S.HANDLING, S.SUSPENDED, S.HANDLED)
+# The open states in which a case has, or may have, a handler (the hand-over moves it).
+HANDLER_STATES = (S.DISPATCHED, S.HANDLING, S.SUSPENDED, S.HANDLED)
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
@@ -741,6 +780,17 @@ TRANSITIONS: dict[str, Transition] = {
             who=("is_assessor", "is_centre"),
             requires=(),
             apply=_assess,
+        ),
+        Transition(
+            action="hand-over",
+            label=_("hand over to a successor"),
+            # Every open state a handler may be set in: accepted, reworked (handling again),
+            # suspended while handling, and handled but not yet verified.
+            sources=HANDLER_STATES,
+            who=("is_dispatcher", "is_centre", "is_leader", "is_system"),
+            requires=("successor", "reason"),
+            apply=_hand_over,
+            changes_status=False,
         ),
         Transition(
             action="set-tier",
