@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.cases.models import (
@@ -27,6 +28,8 @@ from wangge.cases.workflow import REJECT_REASONS
 from wangge.org.models import Community, Grid, HandlingUnit
 from wangge.org.selectors import communities_visible, grids_visible
 from wangge.org.territory import Territory
+from wangge.people.models import Person
+from wangge.people.selectors import persons_visible
 
 # ---------------------------------------------------------------------------------------------
 # Several photos in one input (Django's FileField takes one file)
@@ -476,6 +479,27 @@ class AssessForm(ActionForm):
     )
 
 
+class HandOverForm(ActionForm):
+    """hand-over: the case's handling goes to a successor (someone serving in its territory)."""
+
+    successor: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
+        label=_("Successor"), queryset=Person.objects.none()
+    )
+    reason = _reason()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["successor"]
+        # People serving today in the user's territory, the case's own grid first.
+        today = timezone.localdate()
+        field.queryset = (
+            Person.objects.active_on(today)
+            .filter(pk__in=persons_visible(self.territory).values("pk"))
+            .exclude(pk=self.case.handler_id or 0)
+            .order_by("name", "pk")
+        )
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "verify-report": VerifyReportForm,
     "file": FileForm,
@@ -499,6 +523,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "order-oversight": OversightOrderForm,
     "reply-oversight": OversightReplyForm,
     "close-oversight": OversightCloseForm,
+    "hand-over": HandOverForm,
 }
 
 

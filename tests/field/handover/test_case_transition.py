@@ -102,6 +102,8 @@ def test_the_case_page_offers_it_to_the_dispatcher_and_takes_a_person_id(ho, cli
     client.force_login(ho.dispatcher.user)
     page = client.get(f"/cases/{ho.case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and "hand-over" in page.content.decode()
+    # The successor is picked from a list of people serving in the territory.
+    assert f'<option value="{ho.successor.pk}"' in page.content.decode()
     r = client.post(
         f"/cases/{ho.case.pk}/act/hand-over/",
         {"successor": str(ho.successor.pk), "reason": "调岗"},
