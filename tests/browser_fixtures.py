@@ -82,6 +82,8 @@ DATA_MIGRATIONS = (
     "wangge.people.migrations.0002_defaults",
     "wangge.cases.migrations.0002_defaults",
     "wangge.cases.migrations.0005_default_taxonomy",
+    "wangge.field.linkage.migrations.0002_default_rules",
+    "wangge.field.alerts.migrations.0002_default_rules",
 )
 
 

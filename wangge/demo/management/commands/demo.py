@@ -5,8 +5,13 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from django.utils import timezone
+
 from wangge.demo.builder import build
 from wangge.demo.cases import generate_cases
+from wangge.demo.duty import build_duty
+from wangge.demo.equipment import build_equipment
+from wangge.demo.linkage import build_linkage
 from wangge.org.models import Grid
 from wangge.org.partition import check_subdistrict
 from wangge.people.selectors import staff_counts
@@ -14,8 +19,9 @@ from wangge.people.selectors import staff_counts
 
 class Command(BaseCommand):
     help = (
-        "Build the 洛龙街道 demo (呈贡区): grids, people, leaders, logins, and cases for 2018,"
-        " 2019 and the last twelve months. Safe to run twice."
+        "Build the 洛龙街道 demo (呈贡区): grids, people, leaders, logins, equipment, cases for"
+        " 2018, 2019 and the last twelve months, a week of duty with position tracks, linkage"
+        " calls and an alert. Safe to run twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,9 +45,14 @@ class Command(BaseCommand):
             f" (outline {report.outline_km2} km²), {result.people} people; partition check: "
             + ("ok" if report.ok else f"{len(report.problems)} problem(s)")
         )
+        self.stdout.write(build_equipment(timezone.now()))
         if not options["no_cases"]:
             # Cases are driven through the workflow services, so they take most of the run.
             self.stdout.write(generate_cases(scale=options["case_scale"]).line())
+        # Duty after the cases: the week's tracks end now, with some people on duty now.
+        self.stdout.write(build_duty(timezone.now()))
+        if not options["no_cases"]:
+            self.stdout.write(build_linkage(timezone.now()))
         self.stdout.write("")
         self.stdout.write("Logins (demo passwords — change them before real use):")
         width = max(len(u) for u, _, _ in result.logins)
