@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-
 from django.utils import timezone
 
 from wangge.demo.builder import build
