@@ -98,3 +98,11 @@ def test_a_new_page_gets_only_what_arrives_after_it_opened(cast, client, setting
 
 def test_the_live_push_needs_a_login(cast, client):
     assert client.get("/events/").status_code == 302
+
+
+def test_a_quiet_stream_still_tells_the_browser_where_to_resume(cast, client, settings):
+    settings.WANGGE_PUSH_SECONDS = 0
+    newest = notify(user=cast.supervisor.user, text="旧的")
+    assert client.login(username="supervisor", password=PASSWORD)
+    body = b"".join(client.get("/events/").streaming_content).decode()
+    assert f"id: {newest.pk}\n" in body  # the reconnect sends it back as Last-Event-ID
