@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import platform
 import random
@@ -30,17 +31,23 @@ class Row:
     n: int
     seconds: float
     peak_mb: float
+    note: str = ""
 
     @property
     def per_op_us(self) -> float:
         return self.seconds / self.n * 1e6 if self.n else 0.0
 
 
-def measure(name: str, case: Case) -> Row:
+def measure(name: str, case: Case, *, memory: bool = True) -> Row:
+    """Time the case; with ``memory`` run it a second time under tracemalloc for the peak
+    (without: the peak is not measured, for the long database cases)."""
     op, n = case()
     start = time.perf_counter()
     op()
     seconds = time.perf_counter() - start
+    if not memory:
+        print(f"  {name}: {seconds:.3f} s", file=sys.stderr, flush=True)
+        return Row(name, n, seconds, math.nan)
 
     op, n = case()
     tracemalloc.start()
@@ -54,12 +61,21 @@ def measure(name: str, case: Case) -> Row:
     return row
 
 
+def _num(value: float, width: int, digits: int) -> str:
+    return f"{'—':>{width}}" if math.isnan(value) else f"{value:>{width}.{digits}f}"
+
+
 def table(rows: list[Row]) -> str:
-    head = f"{'benchmark':<40} {'n':>7} {'total s':>9} {'per op µs':>11} {'peak MB':>8}"
+    width = max([40, *(len(r.name) for r in rows)])
+    head = (
+        f"{'benchmark':<{width}} {'n':>7} {'total s':>9} {'per op µs':>11} {'peak MB':>8}  {'note'}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
+        per_op = math.nan if math.isnan(r.seconds) else r.per_op_us
         lines.append(
-            f"{r.name:<40} {r.n:>7} {r.seconds:>9.3f} {r.per_op_us:>11.1f} {r.peak_mb:>8.1f}"
+            f"{r.name:<{width}} {r.n:>7} {_num(r.seconds, 9, 3)} {_num(per_op, 11, 1)}"
+            f" {_num(r.peak_mb, 8, 1)}  {r.note}".rstrip()
         )
     return "\n".join(lines)
 
@@ -248,9 +264,41 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--import-grids", type=int, default=1000, help="grids in the import file")
     parser.add_argument("--seed", type=int, default=1)
+    group = parser.add_argument_group("duty (pings and day summaries)")
+    group.add_argument("--devices", type=int, default=2000, help="devices sending pings (2000)")
+    group.add_argument("--batches", type=int, default=2, help="batches per device (2)")
+    group.add_argument("--batch-size", type=int, default=50, help="pings per batch (50)")
+    group.add_argument(
+        "--summary-people", type=int, default=1000, help="people for the summaries (1000)"
+    )
+    group.add_argument("--summary-days", type=int, default=30, help="days of summaries (30)")
+    group.add_argument(
+        "--summary-interval",
+        type=int,
+        default=120,
+        help="seconds between the synthetic pings of the summary data (120)",
+    )
+    group.add_argument(
+        "--pg-url",
+        default=os.environ.get("WANGGE_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test"),
+        help="PostgreSQL server for the ping benchmark (a throwaway database is created and"
+        " dropped there; env WANGGE_BENCH_PG_URL; empty: skip)",
+    )
     args = parser.parse_args(argv)
     if min(args.points, args.db_points, args.import_grids) < 1:
         parser.error("--points, --db-points and --import-grids must be at least 1")
+    if (
+        min(
+            args.devices,
+            args.batches,
+            args.batch_size,
+            args.summary_people,
+            args.summary_days,
+            args.summary_interval,
+        )
+        < 1
+    ):
+        parser.error("the duty sizes must be at least 1")
 
     with tempfile.TemporaryDirectory(prefix="wangge-bench-") as data_dir:
         print(f"building data in {data_dir} …", file=sys.stderr, flush=True)
@@ -258,11 +306,23 @@ def main(argv: list[str] | None = None) -> None:
         rows = run(
             args.sizes, args.points, min(args.db_points, args.points), args.import_grids, args.seed
         )
+        from bench import duty
+
+        rows += duty.ping_rows("SQLite", args.devices, args.batches, args.batch_size, args.seed)
+        rows.append(
+            duty.summary_row(
+                args.summary_people, args.summary_days, args.summary_interval, args.seed
+            )
+        )
         from django.db import connections
 
         connections.close_all()
+        rows += duty.postgres_rows(
+            args.pg_url, args.devices, args.batches, args.batch_size, args.seed
+        )
     print(
         f"wangge benchmarks — Python {platform.python_version()}, {os.cpu_count()} CPU(s),"
-        f" SQLite, {args.points} random points (locate() on the first {args.db_points})"
+        f" SQLite unless a row names PostgreSQL, {args.points} random points (locate() on the"
+        f" first {args.db_points})"
     )
     print(table(rows))

@@ -67,8 +67,10 @@ def page(browser):
     page.on(
         "requestfailed",
         # A live-push stream is cut when the page goes away: that is how it ends, not a failure.
-        lambda req: (LIVE_PUSH.search(req.url) and "ABORTED" in (req.failure or ""))
-        or errors.append(f"request failed: {req.url}"),
+        lambda req: (
+            (LIVE_PUSH.search(req.url) and "ABORTED" in (req.failure or ""))
+            or errors.append(f"request failed: {req.url}")
+        ),
     )
     yield page
     context.close()

@@ -28,6 +28,7 @@ from tests.factories import (
     WorkstationFactory,
     rect,
 )
+from wangge.field.duty.models import DutyRules
 from wangge.org import locate
 from wangge.org.models import Community, District, Grid, GridCenter, Subdistrict
 from wangge.people.models import LeaderPost, Person
@@ -70,8 +71,10 @@ def _media_and_index(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     locate.invalidate()
+    DutyRules.forget()  # the ping path keeps the rules for a few seconds per process
     yield
     locate.invalidate()
+    DutyRules.forget()
 
 
 @pytest.fixture

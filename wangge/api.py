@@ -20,12 +20,12 @@ from ninja.security import HttpBearer, django_auth
 
 from wangge.assets.api import router as assets_router
 from wangge.cases.api import router as cases_router
+from wangge.core.errors import DomainError
 from wangge.field.alerts.api import router as alerts_router
 from wangge.field.duty.api import router as duty_router
 from wangge.field.handover.api import router as handover_router
 from wangge.field.linkage.api import router as linkage_router
 from wangge.field.mobile.api import router as mobile_router
-from wangge.core.errors import DomainError
 from wangge.org.api import router as org_router
 from wangge.people.api import router as people_router
 from wangge.people.services import token_user

@@ -42,7 +42,9 @@ def test_outbound_goes_only_after_the_transaction_commits(
     assert note.kind == "linkage"
 
 
-def test_without_outbound_only_the_inbox_gets_it(cast, recorder, django_capture_on_commit_callbacks):
+def test_without_outbound_only_the_inbox_gets_it(
+    cast, recorder, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         notify(user=cast.supervisor.user, text="仅站内")
     assert recorder.sent == []

@@ -8,6 +8,7 @@ actions exactly one wins and the other gets a Conflict), and appends a CaseEvent
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
 import math
@@ -24,7 +25,6 @@ from django.utils.translation import gettext
 
 from wangge.cases.actors import Actor
 from wangge.cases.calendar import WorkingCalendar
-from wangge.cases.signals import case_reported
 from wangge.cases.models import (
     Case,
     CaseEvent,
@@ -37,6 +37,7 @@ from wangge.cases.models import (
     Urgency,
 )
 from wangge.cases.selectors import case_by_idempotency_key
+from wangge.cases.signals import case_reported
 from wangge.cases.workflow import DEFAULT_STEP_HOURS, TRANSITIONS, Context
 from wangge.core.errors import Conflict, DomainError, Forbidden
 from wangge.org.locate import locate
@@ -257,8 +258,7 @@ def report(
                     data={"source": source, "grid": grid.code},
                 )
                 _store_photos(case, event, before, PhotoKind.BEFORE)
-                case_id = case.pk
-                transaction.on_commit(lambda: _announce(case_id))
+                transaction.on_commit(functools.partial(_announce, case.pk))
             return case
         except IntegrityError:
             if idempotency_key and Case.objects.filter(idempotency_key=idempotency_key).exists():

@@ -6,15 +6,14 @@ shows a grid or a person outside the user's territory.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
@@ -166,7 +165,7 @@ PUSH_POLL_SECONDS = 2.0
 
 
 @login_required
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: HttpRequest) -> StreamingHttpResponse:
     """The live push: new inbox messages as server-sent events (``EventSource('/events/')``).
 
     Each response stays open for ``WANGGE_PUSH_SECONDS`` and then ends; the browser reconnects

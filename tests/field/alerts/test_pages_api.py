@@ -109,7 +109,7 @@ def test_the_api_sends_reads_and_acknowledges(client, cast, staff):
     sent = post_json(
         client,
         cast.operator.user,
-        "/",
+        "",
         {
             "kind": "emergency",
             "title": "暴雨",
@@ -139,7 +139,7 @@ def test_the_api_refuses_nobody_on_duty_and_outsiders(client, cast, staff):
     nobody = post_json(
         client,
         cast.operator.user,
-        "/",
+        "",
         {
             "kind": "emergency",
             "title": "x",
@@ -151,7 +151,7 @@ def test_the_api_refuses_nobody_on_duty_and_outsiders(client, cast, staff):
     outsider = post_json(
         client,
         staff.leader4_other.user,
-        "/",
+        "",
         {
             "kind": "emergency",
             "title": "x",
@@ -163,7 +163,7 @@ def test_the_api_refuses_nobody_on_duty_and_outsiders(client, cast, staff):
     unknown = post_json(
         client,
         cast.operator.user,
-        "/",
+        "",
         {
             "kind": "emergency",
             "title": "x",

@@ -110,7 +110,7 @@ def delivery_out(r: AlertRecipient) -> dict[str, Any]:
     }
 
 
-@router.post("/", response={201: AlertOut, **errors(400, 401, 403, 422)})
+@router.post("", response={201: AlertOut, **errors(400, 401, 403, 422)})
 def send(request: HttpRequest, payload: AlertIn) -> Status[dict[str, Any]]:
     """Send an instruction or emergency alert to everyone on duty in the grids (by code) and
     roles; 400 ``nobody_on_duty`` when nobody is, and nothing is sent."""

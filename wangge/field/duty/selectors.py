@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from wangge.field.duty.models import DutySession
+from wangge.field.duty.models import DutySession, Ping, Shift, ShiftException, ShiftExceptionKind
 from wangge.org.models import Grid
+from wangge.org.territory import Territory
 from wangge.people.models import Person
 
 
@@ -31,3 +34,133 @@ def on_duty(
 
 def open_session(person: Person) -> DutySession | None:
     return DutySession.objects.open().filter(person=person).select_related("grid").first()
+
+
+@dataclass(frozen=True)
+class PlannedShift:
+    """One shift a person is planned for, as a timezone-aware interval."""
+
+    person_id: int
+    start: dt.datetime
+    end: dt.datetime
+    grid_id: int | None
+    role: str | None
+    extra: bool = False
+
+    @property
+    def minutes(self) -> float:
+        return (self.end - self.start).total_seconds() / 60
+
+
+def _aware(day: dt.date, at: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, at), timezone.get_current_timezone())
+
+
+def planned_shifts_many(
+    person_ids: Iterable[int], first_day: dt.date, last_day: dt.date
+) -> dict[tuple[int, dt.date], list[PlannedShift]]:
+    """Planned shifts per (person id, date) from the weekly roster and its exceptions.
+
+    A weekly shift applies on its weekday between valid_from and valid_to; an "off" exception
+    cancels that day's weekly shifts; an "extra" exception adds a shift. Two queries.
+    """
+    ids = sorted(set(person_ids))
+    shifts = list(
+        Shift.objects.filter(person_id__in=ids, valid_from__lte=last_day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first_day)
+        )
+    )
+    exceptions = list(
+        ShiftException.objects.filter(person_id__in=ids, date__gte=first_day, date__lte=last_day)
+    )
+    off = {(e.person_id, e.date) for e in exceptions if e.kind == ShiftExceptionKind.OFF}
+    by_weekday: dict[tuple[int, int], list[Shift]] = {}
+    for s in shifts:
+        by_weekday.setdefault((s.person_id, s.weekday), []).append(s)
+    planned: dict[tuple[int, dt.date], list[PlannedShift]] = {}
+    days = (last_day - first_day).days + 1
+    for offset in range(days):
+        day = first_day + dt.timedelta(days=offset)
+        weekday = day.weekday()
+        for pid in ids:
+            if (pid, day) in off:
+                continue
+            for s in by_weekday.get((pid, weekday), ()):
+                if s.valid_from <= day and (s.valid_to is None or s.valid_to >= day):
+                    planned.setdefault((pid, day), []).append(
+                        PlannedShift(
+                            pid,
+                            _aware(day, s.start_time),
+                            _aware(day, s.end_time),
+                            s.grid_id,
+                            s.role,
+                        )
+                    )
+    for e in exceptions:
+        if e.kind == ShiftExceptionKind.EXTRA and e.start_time and e.end_time:
+            planned.setdefault((e.person_id, e.date), []).append(
+                PlannedShift(
+                    e.person_id,
+                    _aware(e.date, e.start_time),
+                    _aware(e.date, e.end_time),
+                    None,
+                    None,
+                    extra=True,
+                )
+            )
+    for items in planned.values():
+        items.sort(key=lambda p: p.start)
+    return planned
+
+
+def planned_shifts(person: Person | int, day: dt.date) -> list[PlannedShift]:
+    """A person's planned shifts on a date, earliest first."""
+    pid = person if isinstance(person, int) else person.pk
+    return planned_shifts_many([pid], day, day).get((pid, day), [])
+
+
+def sessions_now(territory: Territory) -> QuerySet[DutySession]:
+    """Open sessions in the territory's grids, each with the person's last position
+    (``last_at``, ``last_lon``, ``last_lat``; None before the first ping)."""
+    last = Ping.objects.filter(person_id=OuterRef("person_id")).order_by("-at")
+    return (
+        DutySession.objects.open()
+        .filter(grid__in=Grid.objects.filter(territory.grid_q()))
+        .select_related("person", "grid", "grid__community")
+        .annotate(
+            last_at=Subquery(last.values("at")[:1]),
+            last_lon=Subquery(last.values("lon")[:1]),
+            last_lat=Subquery(last.values("lat")[:1]),
+        )
+        .order_by("grid__code", "role", "person__name")
+    )
+
+
+def pings_between(person: Person | int, start: dt.datetime, end: dt.datetime) -> QuerySet[Ping]:
+    pid = person if isinstance(person, int) else person.pk
+    return Ping.objects.filter(person_id=pid, at__gte=start, at__lt=end).order_by("at", "id")
+
+
+def person_visible(territory: Territory, person_id: int, user_id: int | None) -> Person | None:
+    """The person if they are in the territory or are the user themself, else None."""
+    from wangge.people.selectors import persons_visible
+
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return None
+    if user_id is not None and person.user_id == user_id:
+        return person
+    return person if persons_visible(territory).filter(pk=person_id).exists() else None
+
+
+def sessions_on(
+    person: Person | int, start: dt.datetime, end: dt.datetime
+) -> QuerySet[DutySession]:
+    """The person's sessions overlapping [start, end)."""
+    pid = person if isinstance(person, int) else person.pk
+    return (
+        DutySession.objects.filter(person_id=pid, started_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start))
+        .select_related("grid")
+        .order_by("started_at")
+    )

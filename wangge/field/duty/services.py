@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from wangge.core.errors import Conflict, DomainError, Forbidden
 from wangge.core.geo import parse_point
-from wangge.field.duty.models import DutySession
+from wangge.field.duty.models import DutyRules, DutySession, Ping, Shift
 from wangge.org.models import Grid
 from wangge.people.models import GridRole, Person
 
@@ -30,7 +33,8 @@ def check_serving(person: Person, day: dt.date) -> None:
         )
     if person.start_date is not None and person.start_date > day:
         raise Forbidden(
-            gettext("%(name)s starts on %(date)s") % {"name": person.name, "date": person.start_date}
+            gettext("%(name)s starts on %(date)s")
+            % {"name": person.name, "date": person.start_date}
         )
 
 
@@ -125,3 +129,332 @@ def sign_off(
     session.end_lat = _coordinate(point.y) if point else None
     session.save(update_fields=["ended_at", "end_lon", "end_lat", "updated_at"])
     return session
+
+
+# --- pings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PingResult:
+    """What became of a batch: how many came, how many were new, how many were seen before."""
+
+    received: int
+    stored: int
+    duplicates: int
+
+
+@dataclass(frozen=True)
+class PingProblem:
+    """One bad point of a refused batch: its position in the batch, the field, what is wrong."""
+
+    index: int
+    field: str
+    message: str
+
+
+class PingBatchError(DomainError):
+    """The whole batch was refused (nothing written); ``errors`` lists every bad point.
+
+    Each item has ``index``, ``field`` (``pings[3].lat``) and ``message``, so the API's error
+    handler renders them as its ``errors`` list.
+    """
+
+    def __init__(self, problems: list[PingProblem]) -> None:
+        first = problems[0]
+        message = gettext(
+            "the batch was refused and nothing was stored: %(n)s bad point(s); the first:"
+            " %(problem)s"
+        ) % {"n": len({p.index for p in problems}), "problem": first.message}
+        super().__init__(message, field=first.field, code="invalid_pings")
+        self.errors = problems
+
+
+def _number(value: Any) -> float | None:
+    """A finite float from a JSON number (not a bool, not a string), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if timezone.is_naive(moment):
+        # A device without an offset means local time (the platform's time zone).
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+_NUMBER = (float, int)
+
+
+def _fast_ping(
+    raw: Any, earliest: dt.datetime, latest: dt.datetime
+) -> tuple[str, dt.datetime, float, float, float | None] | None:
+    """The common case, quickly: a well-formed point, or None to look closer."""
+    try:
+        client_id = raw["client_id"]
+        text = raw["at"]
+        lon = raw["lon"]
+        lat = raw["lat"]
+        accuracy = raw.get("accuracy")
+        if (
+            type(client_id) is not str
+            or type(text) is not str
+            or type(lon) not in _NUMBER
+            or type(lat) not in _NUMBER
+        ):
+            return None
+        client_id = client_id.strip()
+        if not 0 < len(client_id) <= 64:
+            return None
+        at = dt.datetime.fromisoformat(text.strip())
+        if at.tzinfo is None or not earliest <= at <= latest:
+            return None
+        lon, lat = float(lon), float(lat)
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):  # also False for NaN
+            return None
+        if accuracy is not None:
+            if type(accuracy) not in _NUMBER or not 0 <= accuracy < math.inf:
+                return None
+            accuracy = float(accuracy)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
+    return client_id, at, lon, lat, accuracy
+
+
+def datetime_adapter() -> Any:
+    """How the database wants an aware datetime (SQLite: UTC text, as Django stores it)."""
+    if connection.vendor == "sqlite":
+        utc = dt.UTC
+
+        def to_text(value: dt.datetime) -> str:
+            return str(value.astimezone(utc).replace(tzinfo=None))
+
+        return to_text
+    return connection.ops.adapt_datetimefield_value
+
+
+def _check_ping(
+    index: int, raw: Any, earliest: dt.datetime, latest: dt.datetime, rules: DutyRules
+) -> tuple[tuple[str, dt.datetime, float, float, float | None] | None, list[PingProblem]]:
+    """One point parsed, or the problems found in it."""
+    problems: list[PingProblem] = []
+
+    def bad(name: str, message: str) -> None:
+        problems.append(
+            PingProblem(index, f"pings[{index}].{name}" if name else f"pings[{index}]", message)
+        )
+
+    if not isinstance(raw, dict):
+        bad("", gettext("point %(n)s is not a JSON object") % {"n": index})
+        return None, problems
+    client_id = raw.get("client_id")
+    if not isinstance(client_id, str) or not client_id.strip():
+        bad("client_id", gettext("point %(n)s has no client id") % {"n": index})
+    elif len(client_id.strip()) > 64:
+        bad(
+            "client_id",
+            gettext("point %(n)s: the client id is longer than 64 characters") % {"n": index},
+        )
+    at = _moment(raw.get("at"))
+    if at is None:
+        bad(
+            "at",
+            gettext("point %(n)s: the time must be an ISO-8601 date and time, got %(value)s")
+            % {"n": index, "value": repr(raw.get("at"))},
+        )
+    elif at < earliest:
+        bad(
+            "at",
+            gettext("point %(n)s is from %(at)s, more than %(h)s hours ago")
+            % {"n": index, "at": at.isoformat(), "h": rules.max_age_h},
+        )
+    elif at > latest:
+        bad(
+            "at",
+            gettext(
+                "point %(n)s is from %(at)s, more than %(m)s minutes in the future:"
+                " check the phone's clock"
+            )
+            % {"n": index, "at": at.isoformat(), "m": rules.max_future_min},
+        )
+    lon = _number(raw.get("lon"))
+    lat = _number(raw.get("lat"))
+    if lon is None:
+        bad(
+            "lon",
+            gettext("point %(n)s: the longitude must be a finite number, got %(value)s")
+            % {"n": index, "value": repr(raw.get("lon"))},
+        )
+    elif not -180 <= lon <= 180:
+        bad(
+            "lon",
+            gettext("point %(n)s: longitude %(lon)s is out of range -180..180")
+            % {"n": index, "lon": lon},
+        )
+    if lat is None:
+        bad(
+            "lat",
+            gettext("point %(n)s: the latitude must be a finite number, got %(value)s")
+            % {"n": index, "value": repr(raw.get("lat"))},
+        )
+    elif not -90 <= lat <= 90:
+        bad(
+            "lat",
+            gettext("point %(n)s: latitude %(lat)s is out of range -90..90")
+            % {"n": index, "lat": lat},
+        )
+    accuracy: float | None = None
+    if raw.get("accuracy") is not None:
+        accuracy = _number(raw.get("accuracy"))
+        if accuracy is None or accuracy < 0:
+            bad(
+                "accuracy",
+                gettext(
+                    "point %(n)s: the accuracy must be a number of metres, 0 or more, got %(value)s"
+                )
+                % {"n": index, "value": repr(raw.get("accuracy"))},
+            )
+    if problems:
+        return None, problems
+    assert isinstance(client_id, str) and at is not None and lon is not None and lat is not None
+    return (client_id.strip(), at, lon, lat, accuracy), problems
+
+
+def record_pings(
+    *, person: Person, pings: list[dict[str, Any]], now: dt.datetime | None = None
+) -> PingResult:
+    """Store a batch of positions from the person's handheld, each once.
+
+    The whole batch is checked first; one bad point refuses it all (PingBatchError listing every
+    bad point) and nothing is written. A client id already stored, or repeated in the batch with
+    the same content, is a duplicate: stored once, counted once. Order does not matter.
+    Two queries: the rules, and one INSERT … ON CONFLICT DO NOTHING (per 100 points).
+    """
+    now = now or timezone.now()
+    rules = DutyRules.current()
+    check_serving(person, timezone.localdate(now))
+    if not isinstance(pings, list):
+        raise DomainError(gettext("pings must be a list of points"), field="pings")
+    if len(pings) > rules.max_batch:
+        raise DomainError(
+            gettext(
+                "the batch has %(n)s points, more than the limit of %(max)s: send it in smaller"
+                " batches"
+            )
+            % {"n": len(pings), "max": rules.max_batch},
+            field="pings",
+            code="batch_too_large",
+        )
+    earliest = now - dt.timedelta(hours=rules.max_age_h)
+    latest = now + dt.timedelta(minutes=rules.max_future_min)
+    problems: list[PingProblem] = []
+    seen: dict[str, tuple[dt.datetime, float, float, float | None]] = {}
+    for index, raw in enumerate(pings):
+        parsed = _fast_ping(raw, earliest, latest)
+        if parsed is None:  # something is wrong: the careful check says what
+            parsed, found = _check_ping(index, raw, earliest, latest, rules)
+            if parsed is None:
+                problems.extend(found)
+                continue
+        client_id, *content = parsed
+        values = (content[0], content[1], content[2], content[3])
+        before = seen.get(client_id)
+        if before is None:
+            seen[client_id] = values  # type: ignore[assignment]
+        elif before != values:
+            problems.append(
+                PingProblem(
+                    index,
+                    f"pings[{index}].client_id",
+                    gettext(
+                        "point %(n)s repeats client id %(id)s of an earlier point with different"
+                        " content: each point needs its own client id"
+                    )
+                    % {"n": index, "id": client_id},
+                )
+            )
+    if problems:
+        raise PingBatchError(problems)
+    if not seen:
+        return PingResult(received=len(pings), stored=0, duplicates=0)
+    adapt = datetime_adapter()
+    received = adapt(now)
+    rows = [
+        (person.pk, client_id, adapt(at), lon, lat, accuracy, received)
+        for client_id, (at, lon, lat, accuracy) in seen.items()
+    ]
+    stored = insert_ping_rows(rows)
+    return PingResult(received=len(pings), stored=stored, duplicates=len(pings) - stored)
+
+
+INSERT_ROWS = 100  # rows per INSERT statement (7 parameters each: well under any limit)
+
+
+def insert_ping_rows(rows: list[tuple[Any, ...]]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL); returns how many were new.
+
+    A client id already stored (a retry, or a retry racing this one) is skipped by the
+    database itself, so there is no read before the write and no query per ping.
+    """
+    table = connection.ops.quote_name(Ping._meta.db_table)
+    one = "(" + ", ".join(["%s"] * 7) + ")"
+    stored = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for k in range(0, len(rows), INSERT_ROWS):
+            part = rows[k : k + INSERT_ROWS]
+            cursor.execute(
+                f"INSERT INTO {table} (person_id, client_id, at, lon, lat, accuracy, received_at)"
+                f" VALUES {', '.join([one] * len(part))}"
+                " ON CONFLICT (person_id, client_id) DO NOTHING",
+                [value for row in part for value in row],
+            )
+            stored += max(cursor.rowcount, 0)
+    return stored
+
+
+# --- the roster ----------------------------------------------------------------------------
+
+
+def shift_add(
+    *,
+    person: Person,
+    grid: Grid,
+    role: str,
+    weekday: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+) -> Shift:
+    """Put a weekly shift on the roster (the admin does the same checks through the model).
+
+    Refused: an end not after the start (overnight shifts: split them at midnight), a person
+    who does not hold that role in that grid while the shift is valid.
+    """
+    shift = Shift(
+        person=person,
+        grid=grid,
+        role=role,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    try:
+        shift.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=None if field == "__all__" else field) from None
+    shift.save()
+    return shift

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from wangge.field.duty import views
 
 app_name = "duty"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.now_view, name="now"),
+    path("<int:person_id>/<str:day>/", views.day_view, name="day"),
+]

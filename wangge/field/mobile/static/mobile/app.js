@@ -5,7 +5,7 @@
  *   queued (retried on "online", on page load and every 30 s); a 2xx removes them; a 4xx keeps
  *   them marked with the server's message, to edit or delete. Never silently dropped.
  * - Duty: sign on / off with the position; while on duty a position is recorded every
- *   ping_interval_seconds into an IndexedDB queue and sent in batches of at most 500.
+ *   ping_interval_s (GET /api/v1/duty/me) into an IndexedDB queue and sent in batches of at most 500.
  * - The live push (EventSource /events/) shows a banner for new messages.
  * - Maps: the grid polygon on a plain background (no tile server), my position, a draggable
  *   marker on the report form.
@@ -782,7 +782,7 @@
 
     request("GET", "/api/v1/duty/me").then(function (res) {
       if (res.ok && res.data) {
-        apply(res.data.session, res.data.ping_interval_seconds || res.data.ping_interval_s);
+        apply(res.data.session, res.data.ping_interval_s);
       }
     }, function () { /* offline: keep what the page says */ });
 
