@@ -72,7 +72,8 @@ def test_day_page_is_territory_scoped(cast, login):
     assert client.get(f"/duty/{cast.sanitation_other.pk}/2026-13-01/").status_code == 404
 
 
-def test_day_page_in_chinese_by_default(cast, login):
+def test_day_page_in_chinese_by_default(cast, login, client, settings):
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     r = login("operator").get(f"/duty/{cast.supervisor.pk}/{DAY - dt.timedelta(days=1)}/")
     assert r.status_code == 200
     assert 'lang="zh-hans"' in r.content.decode()
