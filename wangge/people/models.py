@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -175,6 +176,47 @@ class GridRole(TimeStampedModel):
 
     def is_active_on(self, day: dt.date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class Reassignable(models.Model):
+    """A piece of work addressed to one person that a hand-over can give to a successor
+    (a linkage call, an alert delivery): it keeps whom it came from, when, and who moved it."""
+
+    # Declared by each subclass (a call's person may be empty when it went to a leader's post).
+    person: Any
+    user: Any
+    reassigned_from = models.ForeignKey(
+        Person,
+        verbose_name=_("reassigned from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reassigned_at = models.DateTimeField(_("reassigned at"), null=True, blank=True)
+    reassigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reassigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def reassign(self, *, successor: Person, by_user: Any, at: dt.datetime) -> None:
+        """Address it to the successor (and their login), noting who had it."""
+        self.reassigned_from = self.person
+        self.person = successor
+        self.user = successor.user
+        self.reassigned_at = at
+        self.reassigned_by = by_user if getattr(by_user, "pk", None) else None
+        fields = ["person", "user", "reassigned_from", "reassigned_at", "reassigned_by"]
+        if hasattr(self, "updated_at"):
+            fields.append("updated_at")
+        self.save(update_fields=fields)
 
 
 class StaffingStandard(models.Model):

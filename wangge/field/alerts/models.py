@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.core.models import TimeStampedModel
 from wangge.org.models import Grid
-from wangge.people.models import Person, RoleKind
+from wangge.people.models import Person, Reassignable, RoleKind
 
 
 class AlertRules(models.Model):
@@ -78,7 +78,7 @@ class Alert(TimeStampedModel):
         return [str(RoleKind(r).label) for r in self.roles if r in RoleKind.values]
 
 
-class AlertRecipient(models.Model):
+class AlertRecipient(Reassignable):
     """One delivery of an alert to a person on duty, and whether they acknowledged it."""
 
     alert = models.ForeignKey(
@@ -104,23 +104,6 @@ class AlertRecipient(models.Model):
     recalls = models.PositiveIntegerField(_("called again"), default=0)
     last_recalled_at = models.DateTimeField(_("last called again at"), null=True, blank=True)
     leader_told_at = models.DateTimeField(_("leader told at"), null=True, blank=True)
-    reassigned_from = models.ForeignKey(
-        Person,
-        verbose_name=_("reassigned from"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reassigned_at = models.DateTimeField(_("reassigned at"), null=True, blank=True)
-    reassigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reassigned by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("alert delivery")

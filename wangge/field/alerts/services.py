@@ -331,20 +331,7 @@ def reassign_alerts(
             if AlertRecipient.objects.filter(alert=r.alert, person=successor).exists():
                 r.delete()
                 continue
-            r.person = successor
-            r.user = successor.user
-            r.reassigned_from = person
-            r.reassigned_at = at
-            r.reassigned_by = by_user if getattr(by_user, "pk", None) else None
-            r.save(
-                update_fields=[
-                    "person",
-                    "user",
-                    "reassigned_from",
-                    "reassigned_at",
-                    "reassigned_by",
-                ]
-            )
+            r.reassign(successor=successor, by_user=by_user, at=at)
             if successor.user is not None:
                 notify(
                     user=successor.user,

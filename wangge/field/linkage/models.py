@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from wangge.cases.models import Case, Category, CategoryKind
 from wangge.core.models import TimeStampedModel
 from wangge.org.models import Grid
-from wangge.people.models import LeaderPost, Person, RoleKind
+from wangge.people.models import LeaderPost, Person, Reassignable, RoleKind
 
 
 class LinkageRules(models.Model):
@@ -130,7 +130,7 @@ class CallStatus(models.TextChoices):
 OPEN_STATUSES = (CallStatus.CALLED, CallStatus.ACKNOWLEDGED, CallStatus.ARRIVED)
 
 
-class LinkageCall(TimeStampedModel):
+class LinkageCall(Reassignable, TimeStampedModel):
     """One role calling another about a case: who was called, and when each step happened."""
 
     case = models.ForeignKey(
@@ -195,23 +195,6 @@ class LinkageCall(TimeStampedModel):
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    reassigned_from = models.ForeignKey(
-        Person,
-        verbose_name=_("reassigned from"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reassigned_at = models.DateTimeField(_("reassigned at"), null=True, blank=True)
-    reassigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reassigned by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("linkage call")

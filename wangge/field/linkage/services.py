@@ -404,21 +404,7 @@ def reassign_calls(
                 )
                 moved.append((call.pk, label))
                 continue
-            call.person = successor
-            call.user = successor.user
-            call.reassigned_from = person
-            call.reassigned_at = at
-            call.reassigned_by = by_user if getattr(by_user, "pk", None) else None
-            call.save(
-                update_fields=[
-                    "person",
-                    "user",
-                    "reassigned_from",
-                    "reassigned_at",
-                    "reassigned_by",
-                    "updated_at",
-                ]
-            )
+            call.reassign(successor=successor, by_user=by_user, at=at)
             record(
                 actor=by_user,
                 action="linkage.reassign",
