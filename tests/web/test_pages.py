@@ -205,3 +205,15 @@ def test_the_partition_check_page(cast, client):
     html = response.content.decode()
     assert "洛龙街道" in html
     assert "吴家营社区东网格" in html
+
+
+def test_the_people_list_links_to_todays_duty_and_the_hand_over(cast, client):
+    from django.utils import timezone
+
+    login(client, "operator")
+    html = client.get("/people/").content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'href="/duty/{cast.supervisor.pk}/{today}/"' in html
+    assert f'href="/handovers/new/?person={cast.supervisor.pk}"' in html
+    # The operator holds no grid role: no duty day to show.
+    assert f'href="/duty/{cast.operator.pk}/' not in html

@@ -41,6 +41,7 @@ from wangge.cases.signals import case_reported
 from wangge.cases.workflow import DEFAULT_STEP_HOURS, TRANSITIONS, Context
 from wangge.core.errors import Conflict, DomainError, Forbidden
 from wangge.org.locate import locate
+from wangge.people.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,18 @@ def replayed_report(actor_user: Any, idempotency_key: str) -> Case | None:
     return existing
 
 
+def _check_reporter_serving(actor_user: Any, day: dt.date) -> None:
+    """Someone who has left reports nothing more (a phone may still hold their login)."""
+    if not getattr(actor_user, "is_authenticated", False):
+        return
+    person = Person.objects.filter(user=actor_user).only("name", "end_date").first()
+    if person is not None and person.end_date is not None and person.end_date < day:
+        raise Forbidden(
+            gettext("%(name)s left on %(date)s and can no longer report")
+            % {"name": person.name, "date": person.end_date.isoformat()}
+        )
+
+
 def _announce(case_id: int) -> None:
     """Tell the listeners (linkage) about a new case; their failure never undoes the report."""
     for receiver, result in case_reported.send_robust(sender=Case, case_id=case_id):
@@ -217,6 +230,7 @@ def report(
     at = reported_at or now
     if at > now + dt.timedelta(minutes=5):
         raise DomainError(gettext("a report cannot come from the future"), field="reported_at")
+    _check_reporter_serving(actor_user, timezone.localdate(at))
     grid = located.grid
     # The first step's clock: a public report waits for the on-site check, others for filing.
     first_step = "verify_report" if CaseSource.needs_verification(source) else "file"
