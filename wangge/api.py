@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from wangge.assessment.api import router as assessment_router
 from wangge.assets.api import router as assets_router
 from wangge.cases.api import router as cases_router
 from wangge.core.errors import DomainError
@@ -26,6 +27,7 @@ from wangge.field.duty.api import router as duty_router
 from wangge.field.handover.api import router as handover_router
 from wangge.field.linkage.api import router as linkage_router
 from wangge.field.mobile.api import router as mobile_router
+from wangge.leaders.api import router as leaders_router
 from wangge.org.api import router as org_router
 from wangge.people.api import router as people_router
 from wangge.people.services import token_user
@@ -80,6 +82,8 @@ api.add_router("/alerts", alerts_router)
 api.add_router("/handovers", handover_router)
 api.add_router("/me", mobile_router)
 api.add_router("/equipment", assets_router)
+api.add_router("/leaders", leaders_router)
+api.add_router("/assessment", assessment_router)
 
 
 def error(

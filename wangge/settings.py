@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "wangge.field.alerts",
     "wangge.field.handover",
     "wangge.field.mobile",
+    "wangge.leaders",
+    "wangge.assessment",
+    "wangge.reports",
+    "wangge.dashboard",
     "wangge.web",
     "wangge.demo",
 ]

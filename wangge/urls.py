@@ -17,5 +17,9 @@ urlpatterns = [
     path("alerts/", include("wangge.field.alerts.urls")),
     path("handovers/", include("wangge.field.handover.urls")),
     path("equipment/", include("wangge.assets.urls")),
+    path("leaders/", include("wangge.leaders.urls")),
+    path("assessment/", include("wangge.assessment.urls")),
+    path("reports/", include("wangge.reports.urls")),
+    path("dashboard/", include("wangge.dashboard.urls")),
     path("", include("wangge.web.urls")),
 ]

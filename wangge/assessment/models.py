@@ -1,0 +1,3 @@
+"""Models of the assessment app."""
+
+from __future__ import annotations

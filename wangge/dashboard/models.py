@@ -1,0 +1,3 @@
+"""Models of the dashboard app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the leaders app."""
+
+from __future__ import annotations
