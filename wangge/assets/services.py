@@ -150,7 +150,7 @@ def assign(
             gettext("an item has one holder: name a person, a centre or a workstation, not two"),
             field="holder",
         )
-    item = Equipment.objects.select_for_update().get(pk=equipment.pk)
+    item = Equipment.objects.select_for_update(of=("self",)).get(pk=equipment.pk)
     if item.status in OUT_OF_SERVICE:
         raise DomainError(
             gettext("%(item)s is %(status)s and cannot be assigned; correct its status first")
@@ -235,7 +235,7 @@ def set_status(
     if not reason:
         raise DomainError(gettext("say why the status changes"), field="reason")
     at = at or timezone.now()
-    item = Equipment.objects.select_for_update().get(pk=equipment.pk)
+    item = Equipment.objects.select_for_update(of=("self",)).get(pk=equipment.pk)
     if item.status == status:
         raise DomainError(
             gettext("%(item)s is already %(status)s")
@@ -301,7 +301,7 @@ def equipment_update(equipment: Equipment, *, by_user: Any, **changes: Any) -> E
             % {"fields": ", ".join(sorted(unknown))},
             field=sorted(unknown)[0],
         )
-    item = Equipment.objects.select_for_update().get(pk=equipment.pk)
+    item = Equipment.objects.select_for_update(of=("self",)).get(pk=equipment.pk)
     if "category" in changes and changes["category"] not in EquipmentCategory.values:
         raise DomainError(
             gettext("unknown category %(category)s") % {"category": repr(changes["category"])},

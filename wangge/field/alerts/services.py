@@ -189,12 +189,14 @@ def acknowledge(
     with transaction.atomic():
         if isinstance(target, Alert):
             recipient = (
-                AlertRecipient.objects.select_for_update().filter(alert=target, user=user).first()
+                AlertRecipient.objects.select_for_update(of=("self",))
+                .filter(alert=target, user=user)
+                .first()
             )
             if recipient is None:
                 raise NotFound(gettext("this alert was not sent to you"), field="id")
         else:
-            recipient = AlertRecipient.objects.select_for_update().get(pk=target.pk)
+            recipient = AlertRecipient.objects.select_for_update(of=("self",)).get(pk=target.pk)
             if recipient.user_id != user.pk and not Actor.of(user).superuser:
                 raise Forbidden(gettext("this alert was sent to someone else"))
         if recipient.acknowledged_at is None:
@@ -242,7 +244,7 @@ def chase_alerts(now: dt.datetime | None = None) -> int:
             continue
         with transaction.atomic():
             r = (
-                AlertRecipient.objects.select_for_update()
+                AlertRecipient.objects.select_for_update(of=("self",))
                 .select_related("alert", "person", "user", "grid__community")
                 .get(pk=r.pk)
             )
@@ -312,7 +314,7 @@ def reassign_alerts(
     moved: list[tuple[int, str]] = []
     with transaction.atomic():
         open_ones = list(
-            AlertRecipient.objects.select_for_update()
+            AlertRecipient.objects.select_for_update(of=("self",))
             .filter(person=person, acknowledged_at__isnull=True)
             .select_related("alert")
             .order_by("pk")

@@ -129,7 +129,7 @@ def hand_over(
     at = at or timezone.now()
     if at > timezone.now() + dt.timedelta(minutes=5):
         raise DomainError(gettext("a hand-over cannot be dated in the future"), field="at")
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if not may_hand_over(by_user, person):
         raise Forbidden(
             gettext(

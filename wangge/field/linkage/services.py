@@ -236,7 +236,11 @@ def _check_caller(call: LinkageCall, user: Any) -> None:
 
 
 def _locked(call: LinkageCall) -> LinkageCall:
-    return LinkageCall.objects.select_for_update().select_related("case", "person").get(pk=call.pk)
+    return (
+        LinkageCall.objects.select_for_update(of=("self",))
+        .select_related("case", "person")
+        .get(pk=call.pk)
+    )
 
 
 def _check_not_cancelled(call: LinkageCall) -> None:
@@ -374,7 +378,7 @@ def reassign_calls(
     moved: list[tuple[int, str]] = []
     with transaction.atomic():
         calls = list(
-            LinkageCall.objects.select_for_update()
+            LinkageCall.objects.select_for_update(of=("self",))
             .filter(person=person, status__in=OPEN_STATUSES)
             .select_related("case", "case__category", "case__grid")
             .order_by("called_at", "pk")
