@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path, re_path
+
+from wangge.reports import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.report_list, name="list"),
+    re_path(
+        r"^bulletin/(?P<period>\d{4}-\d{2})\.(?P<ext>docx|pdf)$",
+        views.bulletin_download,
+        name="bulletin",
+    ),
+]
