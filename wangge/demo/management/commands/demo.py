@@ -10,6 +10,7 @@ from wangge.demo.builder import build
 from wangge.demo.cases import generate_cases
 from wangge.demo.duty import build_duty
 from wangge.demo.equipment import build_equipment
+from wangge.demo.leaders import build_leaders
 from wangge.demo.linkage import build_linkage
 from wangge.org.models import Grid
 from wangge.org.partition import check_subdistrict
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         self.stdout.write(build_duty(timezone.now()))
         if not options["no_cases"]:
             self.stdout.write(build_linkage(timezone.now()))
+        self.stdout.write(build_leaders(timezone.now()))
         self.stdout.write("")
         self.stdout.write("Logins (demo passwords — change them before real use):")
         width = max(len(u) for u, _, _ in result.logins)
