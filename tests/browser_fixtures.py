@@ -86,6 +86,7 @@ DATA_MIGRATIONS = (
     "wangge.cases.migrations.0005_default_taxonomy",
     "wangge.field.linkage.migrations.0002_default_rules",
     "wangge.field.alerts.migrations.0002_default_rules",
+    "wangge.assessment.migrations.0002_default_schemes",
 )
 
 

@@ -47,6 +47,12 @@ PATHS = [
     "/api/v1/me/tasks",
     "/api/v1/equipment",
     "/api/v1/equipment/mine",
+    "/api/v1/leaders/follow-ups",
+    "/api/v1/leaders/follow-ups/{follow_up_id}/done",
+    "/api/v1/leaders/inspections",
+    "/api/v1/assessment/{period}/communities",
+    "/api/v1/assessment/{period}/staff",
+    "/api/v1/assessment/{period}/units",
 ]
 
 

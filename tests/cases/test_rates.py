@@ -576,3 +576,13 @@ def test_every_figure_has_a_label_and_a_definition_in_chinese_and_english():
         assert DEFINITIONS_EN[name].isascii(), name
         assert DEFINITIONS[name] == f"{DEFINITIONS_ZH[name]} {DEFINITIONS_EN[name]}"
     assert LABELS["to_close"] == "应结案数" and LABELS["closure_rate"] == "结案率"
+
+
+def test_by_reporter_gives_each_reporters_figures_and_sums_back(cast, cases):
+    qs = Case.objects.all()
+    rows = figures_by(qs, MAY, "reporter")
+    for row in rows:
+        alone = figures(qs.filter(reporter_id=row.key), MAY)
+        assert row.figures.reported == alone.reported
+        assert row.figures.filed == alone.filed
+    assert sum(r.figures.reported for r in rows) == figures(qs, MAY).reported

@@ -536,6 +536,7 @@ GROUPS: dict[str, tuple[str, str | None, str]] = {
     "subdistrict": ("subdistrict_id", "subdistrict__name", "subdistrict__code"),
     "unit": ("handling_unit_id", "handling_unit__name", "handling_unit__name"),
     "handler": ("handler_id", "handler__name", "handler__name"),
+    "reporter": ("reporter_id", "reporter__username", "reporter__username"),
     "source": ("source", None, "source"),
     "tier": ("tier", None, "tier"),
 }
