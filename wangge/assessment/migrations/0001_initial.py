@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('top_n', models.PositiveSmallIntegerField(default=3, verbose_name='rewarded: top N')),
                 ('bottom_n', models.PositiveSmallIntegerField(default=2, verbose_name='deducted: bottom N')),
-                ('deduction_percent', models.DecimalField(decimal_places=2, default=Decimal('3.00'), max_digits=5, verbose_name='deduction (% of the bonus)')),
+                ('deduction_percent', models.DecimalField(decimal_places=2, default=Decimal('3.00'), max_digits=5, verbose_name='deduction (percent of the bonus)')),
             ],
             options={
                 'verbose_name': 'year-end rule',
