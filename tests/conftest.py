@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import (
@@ -72,6 +73,7 @@ def _media_and_index(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     locate.invalidate()
     DutyRules.forget()  # the ping path keeps the rules for a few seconds per process
+    cache.clear()  # the command centre caches its panels
     yield
     locate.invalidate()
     DutyRules.forget()

@@ -213,6 +213,16 @@ else:
     )
 HUEY["immediate"] = env_bool("WANGGE_HUEY_IMMEDIATE", False)
 
+# CACHE
+# Files in the data folder, so every server worker shares one cache (the command centre's
+# panels are computed once a minute, not once per worker).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+
 # OUTBOUND MESSAGES AND LIVE PUSH
 # Dotted path of the class that sends messages out (SMS, WeChat); the default only logs.
 WANGGE_OUTBOUND_CHANNEL = env_str("WANGGE_OUTBOUND_CHANNEL", "wangge.core.channels.LogChannel")

@@ -586,3 +586,13 @@ def test_by_reporter_gives_each_reporters_figures_and_sums_back(cast, cases):
         assert row.figures.reported == alone.reported
         assert row.figures.filed == alone.filed
     assert sum(r.figures.reported for r in rows) == figures(qs, MAY).reported
+
+
+def test_without_hours_the_counts_are_the_same_and_the_hours_are_left_out(cast, cases):
+    qs = Case.objects.all()
+    full, quick = figures(qs, MAY), figures(qs, MAY, hours=False)
+    assert counts(quick) == counts(full)
+    assert full.avg_handling_hours is not None
+    assert quick.avg_handling_hours is None
+    by_month = figures_by(qs, MAY, "month", hours=False)
+    assert by_month[0].figures.closed == full.closed

@@ -244,7 +244,10 @@ class YearEndRule(models.Model):
     top_n = models.PositiveSmallIntegerField(_("rewarded: top N"), default=3)
     bottom_n = models.PositiveSmallIntegerField(_("deducted: bottom N"), default=2)
     deduction_percent = models.DecimalField(
-        _("deduction (percent of the bonus)"), max_digits=5, decimal_places=2, default=Decimal("3.00")
+        _("deduction (percent of the bonus)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("3.00"),
     )
 
     class Meta:

@@ -1,0 +1,477 @@
+"""The command centre's data requests (/dashboard/panel/<name>/): p50 and p95 per panel beside
+the issue's 300 ms p95 target, on a synthetic city.
+
+The city: ``--grids`` grids (3,000 by default) in communities of 15 and subdistricts of 100,
+``--staff`` people (20,000), a third of them on duty now with a last position, ``--cases``
+cases spread over the last 12 months (100,000 by default, so that the SQLite run stays near
+three minutes; the issue's city has 2.5 million: ask with ``--cases``) and ``--calls``
+linkage calls this month (20,000). Rows are written with raw ``executemany`` INSERTs (the ORM's
+objects would take longer than the benchmark itself).
+
+Each panel is requested through Django's test client (the whole middleware stack, no network)
+by a user who sees the whole city — the largest territory, the slowest case — once to warm up
+and then ``--repeats`` times (50; a request slower than that allows is repeated for 10 s),
+in three modes (MODES): everything computed, the minute's refresh (the trend's past months
+from their hourly cache) and as served (each panel cached for a minute). The full page is
+timed a few times as well (no target: it also carries the map of every grid).
+
+  python -m bench.dashboard                      # SQLite in a temporary folder
+  python -m bench.dashboard --cases 2500000 --pg-url postgres://postgres@127.0.0.1:5432/test
+
+With ``--pg-url`` the same run goes to a throwaway database created (and dropped) on that
+server, in a child process, instead of SQLite. ``run_dashboard(...)`` returns the rows for
+bench.runner's table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from bench.runner import Row
+
+TARGET_MS = 300.0
+# A slow request is repeated until this many seconds have gone (then n says how many ran).
+MAX_SECONDS_PER_REQUEST_KIND = 10.0
+# About 1 km cells north of the other benchmarks' lattices.
+ORIGIN = (103.5, 26.5)
+ROLES = ("supervisor", "enforcer", "sanitation", "police", "community_worker")
+
+
+# --- building the city ---------------------------------------------------------------------
+
+
+def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Raw INSERT of the given columns; every other column takes its default (prepared once)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    given = set(columns)
+    now = timezone.now()
+    extra_cols: list[str] = []
+    extra_vals: list[Any] = []
+    for f in fields:
+        if f.attname in given:
+            continue
+        if f.attname in ("created_at", "updated_at"):
+            value: Any = now
+        elif f.has_default():
+            value = f.get_default()
+        elif f.null:
+            value = None
+        else:
+            value = ""
+        extra_cols.append(f.column)
+        extra_vals.append(f.get_db_prep_save(value, connection))
+    cols = [model._meta.get_field(c).column for c in columns] + extra_cols
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in cols)})"
+        f" VALUES ({', '.join(['%s'] * len(cols))})"
+    )
+    tail = tuple(extra_vals)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), 20_000):
+            cursor.executemany(sql, [r + tail for r in rows[start : start + 20_000]])
+
+
+def build(grids: int, staff: int, cases: int, calls: int, seed: int) -> dict[str, int]:
+    """The synthetic city in the current database; returns what was written."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench import synthetic
+    from wangge.cases.models import Case, Oversight
+    from wangge.core.geo import area_km2, from_geojson
+    from wangge.field.duty.models import DutySession, Ping
+    from wangge.field.linkage.models import LinkageCall
+    from wangge.org.models import Community, District, Grid, Subdistrict
+    from wangge.people.models import Person
+
+    rng = random.Random(seed)
+    adapt = connection.ops.adapt_datetimefield_value
+    now = timezone.now()
+
+    polys, _outline = synthetic.cells(grids, origin=ORIGIN, seed=seed)
+    district, _ = District.objects.get_or_create(code="530198", defaults={"name": "看板基准区"})
+    subs = Subdistrict.objects.bulk_create(
+        Subdistrict(district=district, code=f"{k + 1:03d}", name=f"看板街道{k + 1}")
+        for k in range((grids + 99) // 100)
+    )
+    Community.objects.bulk_create(
+        Community(subdistrict=subs[k * 15 // 100], code=f"{k + 1:03d}", name=f"看板社区{k + 1}")
+        for k in range((grids + 14) // 15)
+    )
+    comms = list(Community.objects.filter(subdistrict__in=subs).select_related("subdistrict"))
+    comms.sort(key=lambda c: int(c.code))
+    Grid.objects.bulk_create(
+        (
+            Grid(
+                community=comms[k // 15],
+                code=f"{comms[k // 15].full_code}{k % 15 + 1:03d}",
+                name=f"看板网格{k + 1}",
+                geometry=poly,
+                area_km2=round(area_km2(from_geojson(poly)), 4),
+            )
+            for k, poly in enumerate(polys)
+        ),
+        batch_size=1000,
+    )
+    grid_objs = list(Grid.objects.filter(community__in=comms).order_by("pk"))
+    rings: dict[int, list[list[float]]] = {
+        g.pk: (g.geometry or {})["coordinates"][0][:-1] for g in grid_objs
+    }
+    centre = {
+        pk: (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
+        for pk, ring in rings.items()
+    }
+    sub_of = {c.pk: c.subdistrict_id for c in comms}
+    org = {g.pk: (g.community_id, sub_of[g.community_id]) for g in grid_objs}
+    grid_ids = [g.pk for g in grid_objs]
+
+    Person.objects.bulk_create(
+        (Person(name=f"看板员{k}", start_date=dt.date(2020, 1, 1)) for k in range(staff)),
+        batch_size=2000,
+    )
+    person_ids = list(
+        Person.objects.filter(name__startswith="看板员").order_by("pk").values_list("pk", flat=True)
+    )
+
+    # A third of the staff on duty now, each with a last position near their grid's middle.
+    on_duty = person_ids[::3]
+    sessions, pings = [], []
+    started = adapt(now - dt.timedelta(hours=2))
+    for k, pid in enumerate(on_duty):
+        gid = grid_ids[k % len(grid_ids)]
+        x, y = centre[gid]
+        sessions.append((pid, gid, ROLES[k % 5], started, f"bench-{pid}"))
+        for j in range(3):
+            at = adapt(now - dt.timedelta(minutes=5 * (3 - j)))
+            pings.append((pid, f"bench-{pid}-{j}", at, x + rng.uniform(-0.003, 0.003), y, 10.0, at))
+    _insert(DutySession, ["person_id", "grid_id", "role", "started_at", "client_id"], sessions)
+    _insert(Ping, ["person_id", "client_id", "at", "lon", "lat", "accuracy", "received_at"], pings)
+
+    # Cases over the last 12 months: most of the older ones closed, some late, a few reworked.
+    columns = [
+        "number", "source", "status", "description", "lon", "lat", "grid_id", "community_id",
+        "subdistrict_id", "reported_at", "filed_at", "dispatched_at", "handled_at", "closed_at",
+        "handling_due_at", "on_time", "rework_count", "is_key",
+    ]  # fmt: skip
+    lon, lat = "103.5", "26.5"
+    hour = dt.timedelta(hours=1)
+    rows = []
+    key_open: list[str] = []
+    for k in range(cases):
+        gid = grid_ids[rng.randrange(len(grid_ids))]
+        cid, sid = org[gid]
+        reported = now - dt.timedelta(seconds=rng.randrange(365 * 86400))
+        roll = rng.random()
+        filed = dispatched = handled = closed = due = None
+        on_time, rework, status = None, 0, "reported"
+        if roll < 0.04:
+            status = "self_handled"
+        elif roll < 0.08:
+            status = "rejected"
+        elif reported < now - 2 * hour:
+            filed, dispatched = reported + hour, reported + 2 * hour
+            due = dispatched + 48 * hour
+            age = now - reported
+            if age > dt.timedelta(days=5) or rng.random() < 0.5:
+                handled = dispatched + rng.uniform(1, 60) * hour
+                if handled < now:
+                    closed = handled + 2 * hour
+                    on_time = handled <= due
+                    rework = 1 if rng.random() < 0.05 else 0
+                    status = "evaluated" if rng.random() < 0.7 else "closed"
+                    if closed > now:
+                        closed, on_time, status = None, None, "handled"
+                else:
+                    handled, status = None, "handling"
+            else:
+                status = rng.choice(("dispatched", "handling"))
+        is_key = status in ("dispatched", "handling") and rng.random() < 0.05
+        number = f"9{k:015d}"
+        if is_key:
+            key_open.append(number)
+        rows.append(
+            (
+                number, "supervisor", status, "基准案件", lon, lat, gid, cid, sid,
+                adapt(reported), adapt(filed), adapt(dispatched), adapt(handled), adapt(closed),
+                adapt(due), on_time, rework, is_key,
+            )
+        )  # fmt: skip
+    _insert(Case, columns, rows)
+    del rows
+    keyed = list(Case.objects.filter(number__in=key_open[:2000]).values_list("pk", flat=True))
+    Oversight.objects.bulk_create(
+        Oversight(case_id=pk, deadline=now + dt.timedelta(days=rng.randint(-3, 7)), demand="限期")
+        for pk in keyed
+    )
+
+    # Linkage calls this month, answered in minutes.
+    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0)
+    span = max(60, int((now - month_start).total_seconds()))
+    some_cases = list(Case.objects.order_by("-pk").values_list("pk", "grid_id")[: max(calls, 1)])
+    call_rows = []
+    for k in range(calls):
+        case_id, gid = some_cases[k % len(some_cases)]
+        called = month_start + dt.timedelta(seconds=rng.randrange(span))
+        ack = called + dt.timedelta(minutes=rng.uniform(1, 10))
+        arrived = ack + dt.timedelta(minutes=rng.uniform(5, 30))
+        handled = arrived + dt.timedelta(minutes=rng.uniform(10, 90))
+        call_rows.append(
+            (
+                case_id, gid, ROLES[k % 5], person_ids[k % len(person_ids)], "handled",
+                adapt(called), adapt(ack), adapt(arrived), adapt(handled),
+            )
+        )  # fmt: skip
+    _insert(
+        LinkageCall,
+        ["case_id", "grid_id", "role", "person_id", "status", "called_at", "acknowledged_at",
+         "arrived_at", "handled_at"],
+        call_rows,
+    )  # fmt: skip
+    with connection.cursor() as cursor:  # fresh statistics for the planner
+        cursor.execute("ANALYZE")
+    return {
+        "grids": len(grid_ids),
+        "staff": len(person_ids),
+        "on_duty": len(on_duty),
+        "cases": cases,
+        "calls": calls,
+    }
+
+
+# --- timing --------------------------------------------------------------------------------
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = max(0, math.ceil(q * len(ordered)) - 1)
+    return ordered[k]
+
+
+def _client() -> Any:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-dashboard", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return client
+
+
+# mode → (views.CACHE_SECONDS, views.PAST_MONTHS_CACHE_SECONDS, what it shows)
+MODES: dict[str, tuple[int | None, int | None, str]] = {
+    "computed": (0, 0, "every request computes everything (no cache)"),
+    "refresh": (
+        0,
+        None,
+        "every request computes, but the trend's 11 past months come from their hourly cache:"
+        " the cost of the minute's refresh",
+    ),
+    "cached": (None, None, "as served: each panel kept a minute, so repeats read the cache"),
+}
+
+
+def time_requests(repeats: int, page_repeats: int, mode: str) -> list[Row]:
+    """p50/p95 of each panel's request (and of the full page), in the current database, with
+    the dashboard's caches set as MODES[mode] says (None: the default)."""
+    from django.core.cache import cache
+
+    from wangge.dashboard import views
+
+    panel_s, past_s, _ = MODES[mode]
+    saved = views.CACHE_SECONDS, views.PAST_MONTHS_CACHE_SECONDS
+    views.CACHE_SECONDS = saved[0] if panel_s is None else panel_s
+    views.PAST_MONTHS_CACHE_SECONDS = saved[1] if past_s is None else past_s
+    cache.clear()
+    try:
+        return _time(repeats, page_repeats, mode)
+    finally:
+        views.CACHE_SECONDS, views.PAST_MONTHS_CACHE_SECONDS = saved
+
+
+def _time(repeats: int, page_repeats: int, mode: str) -> list[Row]:
+    from wangge.dashboard.views import PANELS
+
+    client = _client()
+    out: list[Row] = []
+    targets = [(f"/dashboard/panel/{name}/", name, repeats, True) for name in PANELS]
+    targets.append(("/dashboard/", "(the whole page)", page_repeats, False))
+    for url, name, n, has_target in targets:
+        first = time.perf_counter()
+        response = client.get(url)
+        cold = (time.perf_counter() - first) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        times: list[float] = []
+        budget = time.perf_counter() + MAX_SECONDS_PER_REQUEST_KIND
+        while len(times) < n and (not times or time.perf_counter() < budget):
+            start = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        n = len(times)
+        p50, p95 = statistics.median(times), _percentile(times, 0.95)
+        verdict = (
+            f"target p95 < {TARGET_MS:.0f} ms: {'met' if p95 < TARGET_MS else 'NOT met'}"
+            if has_target
+            else "no target"
+        )
+        row = Row(
+            f"dashboard {name}, {mode}",
+            n,
+            sum(times) / 1000,
+            math.nan,
+            note=f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, first {cold:.0f} ms; {verdict}",
+        )
+        print(f"  {row.name}: {row.note}", file=sys.stderr, flush=True)
+        out.append(row)
+    return out
+
+
+def run_dashboard(
+    grids: int = 3000,
+    staff: int = 20_000,
+    cases: int = 100_000,
+    calls: int = 20_000,
+    repeats: int = 50,
+    page_repeats: int = 5,
+    seed: int = 1,
+    label: str = "SQLite",
+) -> list[Row]:
+    """Build the city in the current (already migrated) database and time the requests."""
+    start = time.perf_counter()
+    built = build(grids, staff, cases, calls, seed)
+    seconds = time.perf_counter() - start
+    print(f"  built {built} in {seconds:.1f} s", file=sys.stderr, flush=True)
+    rows = [row for mode in MODES for row in time_requests(repeats, page_repeats, mode)]
+    size = f"{label}, {built['grids']:,} grids, {built['staff']:,} staff, {built['cases']:,} cases"
+    for row in rows:
+        row.name = f"{row.name} ({size})"
+    return rows
+
+
+# --- PostgreSQL in a child process -----------------------------------------------------------
+
+
+def postgres_rows(url: str, **sizes: int) -> list[Row]:
+    """The same run on PostgreSQL, in a throwaway database on the server at ``url``."""
+    from bench.duty import _with_db
+
+    try:
+        import psycopg
+    except ImportError:
+        return [Row("dashboard (PostgreSQL)", 0, math.nan, math.nan, "skipped: no psycopg")]
+    temp = f"wangge_dash_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{temp}"')
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0][:60]
+        return [Row("dashboard (PostgreSQL)", 0, math.nan, math.nan, f"skipped: {reason}")]
+    try:
+        env = {**os.environ, "DATABASE_URL": _with_db(url, temp)}
+        env["DJANGO_SETTINGS_MODULE"] = "wangge.settings"
+        env.setdefault("WANGGE_DATA_DIR", tempfile.mkdtemp(prefix="wangge-dash-"))
+        code = f"from bench.dashboard import _child; _child({json.dumps(sizes)!r})"
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=7200
+        )
+        sys.stderr.write(proc.stderr)
+        if proc.returncode != 0:
+            tail = (proc.stderr.strip().splitlines() or ["?"])[-1][:80]
+            return [Row("dashboard (PostgreSQL)", 0, math.nan, math.nan, f"failed: {tail}")]
+        return [Row(**item) for item in json.loads(proc.stdout.strip().splitlines()[-1])]
+    finally:
+        try:
+            with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{temp}" WITH (FORCE)')
+        except Exception as exc:
+            print(f"  could not drop the database {temp}: {exc}", file=sys.stderr)
+
+
+def _child(sizes_json: str) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("migrate", interactive=False, verbosity=0)
+    rows = run_dashboard(**json.loads(sizes_json), label="PostgreSQL")
+    connections.close_all()
+    print(json.dumps([asdict(r) for r in rows]))
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def table(rows: list[Row]) -> str:
+    width = max([30, *(len(r.name) for r in rows)])
+    lines = [f"{'request':<{width}}  {'n':>4}  note", "-" * (width + 60)]
+    lines += [f"{r.name:<{width}}  {r.n:>4}  {r.note}" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.dashboard", description=__doc__)
+    parser.add_argument("--grids", type=int, default=3000)
+    parser.add_argument("--staff", type=int, default=20_000)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--calls", type=int, default=20_000, help="linkage calls this month")
+    parser.add_argument("--repeats", type=int, default=50, help="requests per panel (50)")
+    parser.add_argument("--page-repeats", type=int, default=5, help="requests of the page (5)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--pg-url",
+        default="",
+        help="run on PostgreSQL instead: a throwaway database is created and dropped there",
+    )
+    args = parser.parse_args(argv)
+    if min(args.grids, args.staff, args.cases, args.repeats, args.page_repeats) < 1:
+        parser.error("sizes and repeats must be at least 1")
+    sizes = {
+        "grids": args.grids,
+        "staff": args.staff,
+        "cases": args.cases,
+        "calls": args.calls,
+        "repeats": args.repeats,
+        "page_repeats": args.page_repeats,
+        "seed": args.seed,
+    }
+    if args.pg_url:
+        rows = postgres_rows(args.pg_url, **sizes)
+    else:
+        from bench.runner import setup_django
+
+        with tempfile.TemporaryDirectory(prefix="wangge-dash-") as data_dir:
+            print(f"building data in {data_dir} …", file=sys.stderr, flush=True)
+            setup_django(data_dir)
+            rows = run_dashboard(**sizes)
+            from django.db import connections
+
+            connections.close_all()
+    print(f"wangge dashboard benchmark — target: each panel's p95 under {TARGET_MS:.0f} ms")
+    for mode, (_, _, what) in MODES.items():
+        print(f"  {mode}: {what}")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
