@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from wangge.demo.assessment import build_assessment
 from wangge.demo.builder import build
 from wangge.demo.cases import generate_cases
 from wangge.demo.duty import build_duty
@@ -21,7 +22,8 @@ class Command(BaseCommand):
     help = (
         "Build the 洛龙街道 demo (呈贡区): grids, people, leaders, logins, equipment, cases for"
         " 2018, 2019 and the last twelve months, a week of duty with position tracks, linkage"
-        " calls and an alert. Safe to run twice."
+        " calls, an alert, leaders' meetings and inspections, and three months of assessment."
+        " Safe to run twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -54,6 +56,8 @@ class Command(BaseCommand):
         if not options["no_cases"]:
             self.stdout.write(build_linkage(timezone.now()))
         self.stdout.write(build_leaders(timezone.now()))
+        # Last: the assessment reads the cases, duty, linkage and inspections made above.
+        self.stdout.write(build_assessment(timezone.now()))
         self.stdout.write("")
         self.stdout.write("Logins (demo passwords — change them before real use):")
         width = max(len(u) for u, _, _ in result.logins)
