@@ -32,6 +32,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wangge.cases import rates
 from wangge.cases.models import Case, Oversight
@@ -109,7 +110,8 @@ def computation(key: str, formula: str) -> Callable[[Computation], Computation]:
 def compute(key: str, subject_ids: list[int], ctx: Context) -> Values:
     if key not in REGISTRY:
         raise DomainError(
-            f"no computation named {key!r}; choose one of {', '.join(sorted(REGISTRY))}",
+            gettext("no computation named %(key)s; choose one of %(keys)s")
+            % {"key": repr(key), "keys": ", ".join(sorted(REGISTRY))},
             field="source",
         )
     fn, _formula = REGISTRY[key]
@@ -286,7 +288,9 @@ def points_for(curve: dict[str, Any], value: Decimal | None, maximum: Decimal) -
         cap = Decimal(str(curve.get("cap", maximum)))
         return _clip(maximum - min(cap, each * value), maximum)
     raise DomainError(
-        f"unknown curve type {kind!r}: use linear, inverse or per_unit", field="curve"
+        gettext("unknown curve type %(type)s: use linear, inverse or per_unit")
+        % {"type": repr(kind)},
+        field="curve",
     )
 
 
@@ -294,11 +298,13 @@ def check_curve(curve: dict[str, Any]) -> str | None:
     """What is wrong with a curve, or None."""
     kind = curve.get("type", "linear")
     if kind not in ("linear", "inverse", "per_unit"):
-        return f"unknown curve type {kind!r}: use linear, inverse or per_unit"
+        return gettext("unknown curve type %(type)s: use linear, inverse or per_unit") % {
+            "type": repr(kind)
+        }
     if curve.get("empty", "full") not in ("full", "zero"):
-        return 'the curve\'s "empty" must be "full" or "zero"'
+        return gettext('the curve\'s "empty" must be "full" or "zero"')
     if kind == "linear" and Decimal(str(curve.get("full_at", 1))) <= Decimal(
         str(curve.get("zero_at", 0))
     ):
-        return 'a linear curve needs "full_at" above "zero_at"'
+        return gettext('a linear curve needs "full_at" above "zero_at"')
     return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from wangge.assessment import computations, services
 from wangge.assessment.models import (
@@ -159,12 +160,16 @@ def run_table(run: AssessmentRun) -> RankingTable:
 def _scheme_q(subject: str, role: str | None) -> Q:
     if subject not in Subject.values:
         raise DomainError(
-            f"{subject!r} is not a subject; choose community, staff or unit", field="subject"
+            gettext("%(subject)s is not a subject; choose community, staff or unit")
+            % {"subject": repr(subject)},
+            field="subject",
         )
     q = Q(scheme__subject=subject)
     if subject == Subject.STAFF:
         if not role:
-            raise DomainError("give the staff role, e.g. role=community_worker", field="role")
+            raise DomainError(
+                gettext("give the staff role, e.g. role=community_worker"), field="role"
+            )
         q &= Q(scheme__role=role)
     return q
 

@@ -25,6 +25,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wangge.assessment import computations
 from wangge.assessment.models import (
@@ -74,7 +75,7 @@ def can_assess(user: User) -> bool:
 
 def require_assessor(user: User) -> None:
     if not can_assess(user):
-        raise Forbidden("only the assessment group and administrators may do this")
+        raise Forbidden(gettext("only the assessment group and administrators may do this"))
 
 
 # --- schemes ---------------------------------------------------------------------------------
@@ -97,14 +98,18 @@ def scheme_check(scheme: Scheme) -> None:
         children[item.parent_id].append(item)
         if item.max_points < 0:
             raise DomainError(
-                f"indicator {item.code} {item.name} has negative points ({item.max_points})",
+                gettext("indicator %(code)s %(name)s has negative points (%(points)s)")
+                % {"code": item.code, "name": item.name, "points": item.max_points},
                 field="max_points",
             )
     top = sum((i.max_points for i in children[None]), Decimal(0))
     if top != scheme.total_points:
         raise DomainError(
-            f"scheme {scheme.code}: the top-level indicators add up to {_fmt(top)}, not to the"
-            f" scheme's total {_fmt(scheme.total_points)}; change the points so they match",
+            gettext(
+                "scheme %(code)s: the top-level indicators add up to %(sum)s, not to the"
+                " scheme's total %(total)s; change the points so they match"
+            )
+            % {"code": scheme.code, "sum": _fmt(top), "total": _fmt(scheme.total_points)},
             field="total_points",
         )
     for item in items:
@@ -114,19 +119,33 @@ def scheme_check(scheme: Scheme) -> None:
             if total != item.max_points:
                 names = " + ".join(f"{k.code} {_fmt(k.max_points)}" for k in kids)
                 raise DomainError(
-                    f"indicator {item.code} {item.name} has {_fmt(item.max_points)} points but"
-                    f" its items add up to {_fmt(total)} ({names})",
+                    gettext(
+                        "indicator %(code)s %(name)s has %(points)s points but its items add up"
+                        " to %(sum)s (%(items)s)"
+                    )
+                    % {
+                        "code": item.code,
+                        "name": item.name,
+                        "points": _fmt(item.max_points),
+                        "sum": _fmt(total),
+                        "items": names,
+                    },
                     field="max_points",
                 )
         elif item.kind != IndicatorKind.MANUAL:
             if item.source not in computations.REGISTRY:
                 raise DomainError(
-                    f"indicator {item.code} {item.name}: no computation named {item.source!r}",
+                    gettext("indicator %(code)s %(name)s: no computation named %(source)s")
+                    % {"code": item.code, "name": item.name, "source": repr(item.source)},
                     field="source",
                 )
             problem = computations.check_curve(item.curve or {})
             if problem:
-                raise DomainError(f"indicator {item.code} {item.name}: {problem}", field="curve")
+                raise DomainError(
+                    gettext("indicator %(code)s %(name)s: %(problem)s")
+                    % {"code": item.code, "name": item.name, "problem": problem},
+                    field="curve",
+                )
 
 
 def leaves(scheme: Scheme) -> list[Indicator]:
@@ -166,7 +185,8 @@ def subjects_of(scheme: Scheme, period: rates.Period) -> list[SubjectRow]:
     else:
         if not scheme.role:
             raise DomainError(
-                f"scheme {scheme.code} assesses staff but names no role; set its role",
+                gettext("scheme %(code)s assesses staff but names no role; set its role")
+                % {"code": scheme.code},
                 field="role",
             )
         first, last = _first_last(period)
@@ -207,14 +227,15 @@ def assess(
     span, cadence = parse_period(period)
     if span.end > now:
         raise DomainError(
-            f"{span.label} has not ended yet (it ends {span.end:%Y-%m-%d %H:%M});"
-            " assess it after its end",
+            gettext("%(period)s has not ended yet (it ends %(end)s); assess it after its end")
+            % {"period": span.label, "end": format(span.end, "%Y-%m-%d %H:%M")},
             field="period",
         )
     if scheme is not None:
         if scheme.period != cadence:
             raise DomainError(
-                f"scheme {scheme.code} is {scheme.period}; give a period of that kind",
+                gettext("scheme %(code)s is %(cadence)s; give a period of that kind")
+                % {"code": scheme.code, "cadence": scheme.get_period_display()},
                 field="period",
             )
         schemes = [scheme]
@@ -228,7 +249,11 @@ def assess(
         seen: set[str] = set()
         schemes = [s for s in schemes if not (s.code in seen or seen.add(s.code))]  # type: ignore[func-returns-value]
     if not schemes:
-        raise DomainError(f"no active {cadence} scheme to assess {span.label} with", field="period")
+        raise DomainError(
+            gettext("no active %(cadence)s scheme to assess %(period)s with")
+            % {"cadence": Cadence(cadence).label, "period": span.label},
+            field="period",
+        )
     ctx = computations.Context(span, now=now)
     runs = []
     for item in schemes:
@@ -336,8 +361,11 @@ def rank_run(run: AssessmentRun) -> None:
 def _draft(run: AssessmentRun) -> None:
     if run.is_published:
         raise Conflict(
-            f"{run.scheme.name} {run.period} v{run.version} is published and cannot change;"
-            " make a correction (a new version) instead"
+            gettext(
+                "%(scheme)s %(period)s v%(version)s is published and cannot change;"
+                " make a correction (a new version) instead"
+            )
+            % {"scheme": run.scheme.name, "period": run.period, "version": run.version}
         )
 
 
@@ -359,33 +387,49 @@ def score_manual(
     indicator = score.indicator
     if indicator.kind != IndicatorKind.MANUAL:
         raise DomainError(
-            f"{indicator.code} {indicator.name} is computed from the data; it cannot be scored"
-            " by hand",
+            gettext("%(code)s %(name)s is computed from the data; it cannot be scored by hand")
+            % {"code": indicator.code, "name": indicator.name},
             field="points",
         )
     try:
         value = Decimal(str(points)).quantize(FEN, ROUND_HALF_UP)
     except Exception:
         raise DomainError(
-            f"{points!r} is not a number of points; give e.g. 8 or 7.5", field="points"
+            gettext("%(points)s is not a number of points; give e.g. 8 or 7.5")
+            % {"points": repr(points)},
+            field="points",
         ) from None
     if not value.is_finite():
-        raise DomainError(f"{points!r} is not a number of points", field="points")
+        raise DomainError(
+            gettext("%(points)s is not a number of points") % {"points": repr(points)},
+            field="points",
+        )
     if value < 0:
         raise DomainError(
-            f"{indicator.code} {indicator.name}: {_fmt(value)} is below zero; give 0 to"
-            f" {_fmt(indicator.max_points)} points",
+            gettext("%(code)s %(name)s: %(points)s is below zero; give 0 to %(max)s points")
+            % {
+                "code": indicator.code,
+                "name": indicator.name,
+                "points": _fmt(value),
+                "max": _fmt(indicator.max_points),
+            },
             field="points",
         )
     if value > indicator.max_points:
         raise DomainError(
-            f"{indicator.code} {indicator.name}: {_fmt(value)} is above the maximum of"
-            f" {_fmt(indicator.max_points)} points",
+            gettext("%(code)s %(name)s: %(points)s is above the maximum of %(max)s points")
+            % {
+                "code": indicator.code,
+                "name": indicator.name,
+                "points": _fmt(value),
+                "max": _fmt(indicator.max_points),
+            },
             field="points",
         )
     if indicator.evidence_required and not (evidence or "").strip():
         raise DomainError(
-            f"{indicator.code} {indicator.name} needs evidence: say what the score rests on",
+            gettext("%(code)s %(name)s needs evidence: say what the score rests on")
+            % {"code": indicator.code, "name": indicator.name},
             field="evidence",
         )
     score.points = value
@@ -422,11 +466,17 @@ def publish(run: AssessmentRun, by_user: User = None) -> AssessmentRun:
         listed = "; ".join(
             f"{s.subject_name}: {s.indicator.code} {s.indicator.name}" for s in missing[:10]
         )
-        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        if len(missing) > 10:
+            listed = gettext("%(items)s and %(n)d more") % {
+                "items": listed,
+                "n": len(missing) - 10,
+            }
         raise DomainError(
-            f"{run.scheme.name} {run.period}: {len(missing)} manual item(s) are not scored"
-            f" yet: {listed}{more}."
-            " Score them before publishing",
+            gettext(
+                "%(scheme)s %(period)s: %(n)d manual item(s) are not scored yet: %(items)s."
+                " Score them before publishing"
+            )
+            % {"scheme": run.scheme.name, "period": run.period, "n": len(missing), "items": listed},
             field="scores",
         )
     rank_run(run)
@@ -450,15 +500,17 @@ def correct(run: AssessmentRun, by_user: User = None, reason: str = "") -> Asses
     run = AssessmentRun.objects.select_for_update().select_related("scheme").get(pk=run.pk)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("say why the published results are corrected", field="reason")
+        raise DomainError(gettext("say why the published results are corrected"), field="reason")
     if not run.is_published:
         raise Conflict(
-            f"{run.scheme.name} {run.period} v{run.version} is still a draft: edit it directly"
+            gettext("%(scheme)s %(period)s v%(version)s is still a draft: edit it directly")
+            % {"scheme": run.scheme.name, "period": run.period, "version": run.version}
         )
     latest = _latest(run.scheme, run.period)
     if latest is not None and latest.pk != run.pk:
         raise Conflict(
-            f"{run.scheme.name} {run.period} already has version {latest.version}; correct that"
+            gettext("%(scheme)s %(period)s already has version %(version)s; correct that")
+            % {"scheme": run.scheme.name, "period": run.period, "version": latest.version}
         )
     user = _user(by_user)
     new = AssessmentRun.objects.create(
@@ -501,7 +553,7 @@ def run_get(pk: int) -> AssessmentRun:
     try:
         return AssessmentRun.objects.select_related("scheme").get(pk=pk)
     except AssessmentRun.DoesNotExist:
-        raise NotFound(f"no assessment run {pk}") from None
+        raise NotFound(gettext("no assessment run %(pk)s") % {"pk": pk}) from None
 
 
 # --- the year's end --------------------------------------------------------------------------
@@ -543,7 +595,8 @@ def year_end(year: int | str) -> list[YearEndResult]:
             names[result.subject_id] = result.subject_name
     if not totals:
         raise DomainError(
-            f"no community month of {number} is published yet; publish the months first",
+            gettext("no community month of %(year)s is published yet; publish the months first")
+            % {"year": number},
             field="year",
         )
     means = {
@@ -608,8 +661,11 @@ def performance_wage(run: AssessmentRun) -> list[WageLine]:
         "role", flat=True
     ):
         raise DomainError(
-            f"{run.scheme.name} is not linked to wages (only community workers and enforcers"
-            " with a base performance wage are)",
+            gettext(
+                "%(scheme)s is not linked to wages (only community workers and enforcers"
+                " with a base performance wage are)"
+            )
+            % {"scheme": run.scheme.name},
             field="run",
         )
     base = WageBase.objects.get(role=role).amount

@@ -109,7 +109,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     user = _assessor(request)
     item = Score.objects.filter(pk=pk).select_related("run").first()
     if item is None:
-        raise Http404("no such score")
+        raise Http404(_("no such score"))
     try:
         services.score_manual(
             item,

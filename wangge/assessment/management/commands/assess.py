@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.utils.translation import gettext
 
 from wangge.assessment import services
 from wangge.core.errors import DomainError
@@ -38,13 +39,20 @@ class Command(BaseCommand):
                 if options["publish"] and not run.is_published:
                     run = services.publish(run)
                 self.stdout.write(
-                    f"{run.period} {run.scheme.code} v{run.version} {run.status}:"
-                    f" {run.results.count()} subjects"
+                    gettext("%(period)s %(scheme)s v%(version)s %(status)s: %(n)d subjects")
+                    % {
+                        "period": run.period,
+                        "scheme": run.scheme.code,
+                        "version": run.version,
+                        "status": run.get_status_display(),
+                        "n": run.results.count(),
+                    }
                 )
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from None
         except DatabaseError as exc:
             raise CommandError(
-                f"database error: {str(exc).strip()} (has `wangge migrate` been run?)",
+                gettext("database error: %(error)s (has `wangge migrate` been run?)")
+                % {"error": str(exc).strip()},
                 returncode=1,
             ) from None
