@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("runs/<int:pk>/export.xlsx", views.export, name="export"),
     path("scores/<int:pk>/", views.score, name="score"),
     path("year/<int:year>/", views.year_end, name="year_end"),
+    path("year/<int:year>/export.xlsx", views.year_end_export, name="year_end_export"),
 ]

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wangge.assessment import selectors, services
-from wangge.assessment.export import ranking_workbook
-from wangge.assessment.models import AssessmentRun, Score
+from wangge.assessment.export import ranking_sheet
+from wangge.assessment.models import AssessmentRun, Score, YearEndRule
 from wangge.core.errors import DomainError
+from wangge.core.xlsx import DECIMAL_2, Column, Sheet, workbook_response
 
 
 def _assessor(request: HttpRequest) -> Any:
@@ -154,13 +155,8 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     _assessor(request)
     run = _run(pk)
-    response = HttpResponse(
-        ranking_workbook(selectors.run_table(run)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = f"assessment-{run.scheme.code}-{run.period}-v{run.version}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return workbook_response(name, [ranking_sheet(selectors.run_table(run))])
 
 
 @login_required
@@ -178,3 +174,60 @@ def year_end(request: HttpRequest, year: int) -> HttpResponse:
         "assessment/year_end.html",
         {"year": year, "results": selectors.year_end_results(year)},
     )
+
+
+@login_required
+@require_GET
+def year_end_export(request: HttpRequest, year: int) -> HttpResponse:
+    """The year-end table as an Excel file, each computed column's rule in its header note."""
+    _assessor(request)
+    rule = YearEndRule.load()
+    columns = [
+        Column(
+            _("Rank"), note=_("By the mean total, highest first; ties share a rank (1, 2, 2, 4).")
+        ),
+        Column(_("Community"), width=16),
+        Column(
+            _("Mean total"),
+            note=_(
+                "Mean of the community's totals in the year's published months (the latest"
+                " published version of each month), to the fen."
+            ),
+            number_format=DECIMAL_2,
+        ),
+        Column(_("Published months"), note=_("The months the mean is over.")),
+        Column(
+            _("Reward"),
+            note=_(
+                "Rewarded: rank ≤ %(top)d. Deducted: the last %(bottom)d ranks (ties included),"
+                " unless rewarded (year-end rule in the admin)."
+            )
+            % {"top": rule.top_n, "bottom": rule.bottom_n},
+        ),
+        Column(
+            _("Bonus (yuan)"),
+            note=_("The community's bonus of the year (admin)."),
+            number_format=DECIMAL_2,
+        ),
+        Column(
+            _("Deduction (yuan)"),
+            note=_("Deducted communities: bonus × %(percent)s %%, rounded to the fen.")
+            % {"percent": rule.deduction_percent.normalize()},
+            number_format=DECIMAL_2,
+        ),
+    ]
+    rows = [
+        [
+            r.rank,
+            r.community_name,
+            r.mean_total,
+            r.months,
+            _("rewarded") if r.rewarded else _("deducted") if r.deducted else "",
+            r.bonus,
+            r.deduction if r.deducted else None,
+        ]
+        for r in selectors.year_end_results(year)
+    ]
+    title = _("Year-end ranking of the communities")
+    sheet = Sheet(str(year), columns, rows, heading=f"{title} {year}")
+    return workbook_response(f"assessment-year-end-{year}.xlsx", [sheet])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -166,6 +165,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", context)
 
 
+OVERDUE_COLUMN = gettext_lazy("Overdue")
 EXPORT_COLUMNS = [
     gettext_lazy("Case number"),
     gettext_lazy("Reported at"),
@@ -180,7 +180,7 @@ EXPORT_COLUMNS = [
     gettext_lazy("Tier"),
     gettext_lazy("Handling unit"),
     gettext_lazy("Handling due at"),
-    gettext_lazy("Overdue"),
+    OVERDUE_COLUMN,
     gettext_lazy("Key case"),
     gettext_lazy("Reworks"),
     gettext_lazy("Closed at"),
@@ -236,21 +236,17 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpR
         response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
         return response
     if fmt == "xlsx":
-        from openpyxl import Workbook
+        from wangge.core.xlsx import Column, Sheet, workbook_response
 
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Cases"))
-        sheet.append(header)
-        for row in _export_rows(cases):
-            sheet.append(row)
-        buf = io.BytesIO()
-        book.save(buf)
-        workbook = HttpResponse(
-            buf.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        notes = {
+            str(OVERDUE_COLUMN): _(
+                "Dispatched or being handled, past the handling due time at the time of the export."
+            )
+        }
+        columns = [Column(title, note=notes.get(title, "")) for title in header]
+        return workbook_response(
+            f"cases-{stamp}.xlsx", [Sheet(_("Cases"), columns, _export_rows(cases))]
         )
-        workbook["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
-        return workbook
     raise Http404("unknown export format")
 
 

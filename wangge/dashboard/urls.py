@@ -8,4 +8,5 @@ app_name = "dashboard"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.dashboard, name="index"),
     path("panel/<slug:name>/", views.panel, name="panel"),
+    path("export/<slug:name>.xlsx", views.export, name="export"),
 ]

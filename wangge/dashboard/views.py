@@ -24,12 +24,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from wangge.cases import rates
+from wangge.core.xlsx import DATETIME, DECIMAL_1, PERCENT, Column, Sheet, workbook_response
 from wangge.dashboard import charts, selectors
 from wangge.org.territory import Territory, request_territory
 
 REFRESH_SECONDS = 60
 # Tables by community or grid longer than this show only their lowest on-time rates.
 TABLE_ROWS = 30
+# The Excel export of a case list holds at most this many cases (the page shows LIST_LIMIT).
+EXPORT_CASES = 50_000
 # Each panel's HTML is kept this long per territory, language and mode: the wall reloads every
 # REFRESH_SECONDS, so a figure is at most this old, and the monthly trend over a city's
 # millions of cases is computed once a minute instead of once per screen. 0: no caching.
@@ -135,7 +138,7 @@ PANELS: dict[str, Callable[[Territory, dt.datetime], dict[str, Any]]] = {
 
 
 def _panel_context(name: str, territory: Territory, now: dt.datetime) -> dict[str, Any]:
-    return {"name": name, "now": now, **PANELS[name](territory, now)}
+    return {"name": name, "now": now, "export": name in EXPORTS, **PANELS[name](territory, now)}
 
 
 def _territory_key(territory: Territory) -> str:
@@ -223,3 +226,192 @@ def panel(request: HttpRequest, name: str) -> HttpResponse:
     if name not in PANELS:
         raise Http404(_("no such panel: %(name)s") % {"name": name})
     return HttpResponse(panel_html(request, name, request_territory(request), wall=False))
+
+
+# --- Excel exports of the panels' tables (every row, not only those the wall shows) -----------
+
+
+def _rate_sheet(territory: Territory, now: dt.datetime, by: str) -> Sheet:
+    heading = {"community": _("Community"), "grid": _("Grid")}[by]
+    columns = [
+        Column(heading, width=22),
+        Column(_("To close"), note=rates.DEFINITIONS["to_close"]),
+        Column(_("Closed"), note=rates.DEFINITIONS["closed"]),
+        Column(_("Open past due"), note=rates.DEFINITIONS["overdue_open"]),
+        Column(_("Closure rate"), note=rates.DEFINITIONS["closure_rate"], number_format=PERCENT),
+        Column(_("On-time rate"), note=rates.DEFINITIONS["on_time_rate"], number_format=PERCENT),
+    ]
+    rows = [
+        [
+            r.label,
+            r.figures.to_close,
+            r.figures.closed,
+            r.figures.overdue_open,
+            r.figures.closure_rate,
+            r.figures.on_time_rate,
+        ]
+        for r in selectors.rates_by(territory, now, by)
+    ]
+    month = selectors.month_period(now).label
+    title = _("This month by community") if by == "community" else _("This month by grid")
+    return Sheet(title, columns, rows, heading=f"{title} {month}")
+
+
+def _communities_sheets(territory: Territory, now: dt.datetime) -> list[Sheet]:
+    return [_rate_sheet(territory, now, "community")]
+
+
+def _grids_sheets(territory: Territory, now: dt.datetime) -> list[Sheet]:
+    return [_rate_sheet(territory, now, "grid")]
+
+
+def _figure_columns() -> list[tuple[str, Column]]:
+    """The figures of the key-figure tiles and the trend, each with its definition."""
+    titles = [
+        ("reported", _("Reported")),
+        ("filed", _("Filed")),
+        ("to_close", _("To close")),
+        ("closed", _("Closed")),
+        ("closed_on_time", _("Closed on time")),
+        ("overdue_open", _("Open past due")),
+        ("closure_rate", _("Closure rate")),
+        ("on_time_rate", _("On-time rate")),
+    ]
+    return [
+        (
+            name,
+            Column(
+                title,
+                note=rates.DEFINITIONS[name],
+                number_format=PERCENT if name in rates.RATES else None,
+            ),
+        )
+        for name, title in titles
+    ]
+
+
+def _figure_rows(rows: list[tuple[str, rates.Figures]]) -> tuple[list[Column], list[list[Any]]]:
+    figures = _figure_columns()
+    columns = [column for _name, column in figures]
+    return columns, [[label, *(getattr(f, name) for name, _column in figures)] for label, f in rows]
+
+
+def _states_sheets(territory: Territory, now: dt.datetime) -> list[Sheet]:
+    states = _states(territory, now)
+    today, month = states["today"], states["month"]
+    by_state = Sheet(
+        _("By state now"),
+        [
+            Column(_("State now"), width=16),
+            Column(_("Reported today")),
+            Column(_("Reported this month")),
+        ],
+        [
+            *([label, t, m] for label, t, m in states["state_rows"]),
+            [_("Total"), today.total, month.total],
+        ],
+        heading=_("Cases today and this month"),
+    )
+    columns, rows = _figure_rows([(_("Today"), today.figures), (month.period.label, month.figures)])
+    figures = Sheet(_("Figures"), [Column(_("Period"), width=14), *columns], rows)
+    return [by_state, figures]
+
+
+def _trend_sheets(territory: Territory, now: dt.datetime) -> list[Sheet]:
+    columns, rows = _figure_rows([(r.label, r.figures) for r in selectors.trend(territory, now)])
+    title = _("Closure rates, last 12 months")
+    return [Sheet(title, [Column(_("Month")), *columns], rows, heading=title)]
+
+
+def _linkage_sheets(territory: Territory, now: dt.datetime) -> list[Sheet]:
+    minutes = _(
+        "Median of the wall-clock minutes from the call to %(step)s, over this month's calls"
+        " that reached it; cancelled calls are not counted (linkage response times)."
+    )
+    columns = [
+        Column(_("Role"), width=14),
+        Column(_("Calls"), note=_("Calls made this month, cancelled ones left out.")),
+        Column(
+            _("Median to acknowledge (min)"),
+            note=minutes % {"step": _("its acknowledgement")},
+            number_format=DECIMAL_1,
+        ),
+        Column(
+            _("Median to arrive (min)"),
+            note=minutes % {"step": _("the arrival on site")},
+            number_format=DECIMAL_1,
+        ),
+        Column(
+            _("Median to handle (min)"),
+            note=minutes % {"step": _("its handling")},
+            number_format=DECIMAL_1,
+        ),
+    ]
+    rows = [
+        [r.role_label, r.calls, r.median_ack_min, r.median_arrive_min, r.median_handle_min]
+        for r in selectors.linkage_by_role(territory, now)
+    ]
+    title = _("Linkage response this month")
+    return [Sheet(title, columns, rows, heading=f"{title} {selectors.month_period(now).label}")]
+
+
+def _case_sheet(title: str, due_note: str, lines: list[selectors.CaseLine]) -> Sheet:
+    columns = [
+        Column(_("Number"), width=20),
+        Column(_("Key case")),
+        Column(_("Category"), width=20),
+        Column(_("Grid"), width=22),
+        Column(_("Due"), note=due_note, number_format=DATETIME, width=18),
+        Column(
+            _("Overdue by (h)"),
+            note=_("Whole hours from the due time to the time of the export."),
+        ),
+    ]
+    rows = [
+        [
+            line.case.number,
+            _("yes") if line.case.is_key else "",
+            line.case.category.name if line.case.category else "",
+            line.case.grid.name,
+            line.due,
+            line.overdue_hours,
+        ]
+        for line in lines
+    ]
+    return Sheet(title, columns, rows)
+
+
+def _overdue_sheets(territory: Territory, now: dt.datetime) -> list[Sheet]:
+    lines, _count = selectors.overdue_cases(territory, now, limit=EXPORT_CASES)
+    return [_case_sheet(_("Overdue cases"), _("The handling due time."), lines)]
+
+
+def _key_sheets(territory: Territory, now: dt.datetime) -> list[Sheet]:
+    lines, _count = selectors.key_cases(territory, now, limit=EXPORT_CASES)
+    note = _("The earliest deadline of an oversight order still open, else the handling due time.")
+    return [_case_sheet(_("Key cases under oversight"), note, lines)]
+
+
+# name → the panel's table(s) as sheets
+EXPORTS: dict[str, Callable[[Territory, dt.datetime], list[Sheet]]] = {
+    "states": _states_sheets,
+    "trend": _trend_sheets,
+    "communities": _communities_sheets,
+    "grids": _grids_sheets,
+    "linkage": _linkage_sheets,
+    "overdue": _overdue_sheets,
+    "key": _key_sheets,
+}
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, name: str) -> HttpResponse:
+    """One panel's table(s) as an Excel file, every row, in the user's territory (the trend:
+    its chart's figures, month by month)."""
+    if name not in EXPORTS:
+        raise Http404(_("no such table: %(name)s") % {"name": name})
+    now = timezone.now()
+    sheets = EXPORTS[name](request_territory(request), now)
+    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
+    return workbook_response(f"dashboard-{name}-{stamp}.xlsx", sheets)

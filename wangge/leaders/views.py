@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wangge.cases.models import OPEN_STATUSES, CaseStatus
+from wangge.cases.models import OPEN_STATUSES, Case, CaseStatus
 from wangge.cases.selectors import cases_visible
 from wangge.core.errors import DomainError, Forbidden, NotFound
+from wangge.core.xlsx import DATE, DATETIME, Column, Sheet, workbook_response
 from wangge.leaders import selectors, services
 from wangge.leaders.forms import DoneForm, FollowUpForm, InspectionForm, MeetingForm
-from wangge.leaders.models import FollowUp
+from wangge.leaders.models import DEDUCTED_FINDINGS, Finding, FollowUp
 from wangge.org.territory import request_territory
 from wangge.people.models import GridRole, LeaderPost, Person, RoleKind
 from wangge.people.selectors import persons_visible
@@ -63,6 +64,17 @@ def _cases_link(post: LeaderPost) -> str:
     return url
 
 
+def _post_cases(post: LeaderPost, now: Any) -> tuple[QuerySet[Case], ...]:
+    """The open cases of the post's territory, those overdue (soonest due first) and the key
+    ones (newest first)."""
+    open_cases = cases_visible(selectors.post_territory(post)).filter(status__in=OPEN_STATUSES)
+    overdue = open_cases.filter(
+        status__in=[CaseStatus.DISPATCHED, CaseStatus.HANDLING], handling_due_at__lt=now
+    ).order_by("handling_due_at", "id")
+    key = open_cases.filter(is_key=True).order_by("-reported_at", "-id")
+    return open_cases, overdue, key
+
+
 @login_required
 @require_GET
 def leader_page(request: HttpRequest) -> HttpResponse:
@@ -74,12 +86,7 @@ def leader_page(request: HttpRequest) -> HttpResponse:
     if post is None:
         return render(request, "leaders/page.html", {"post": None, "posts": []})
     now = timezone.now()
-    territory = selectors.post_territory(post)
-    open_cases = cases_visible(territory).filter(status__in=OPEN_STATUSES)
-    overdue = open_cases.filter(
-        status__in=[CaseStatus.DISPATCHED, CaseStatus.HANDLING], handling_due_at__lt=now
-    ).order_by("handling_due_at", "id")
-    key = open_cases.filter(is_key=True).order_by("-reported_at", "-id")
+    open_cases, overdue, key = _post_cases(post, now)
     follow_ups = (
         selectors.with_overdue(selectors.follow_ups_of(person=post.person, status="open"))
         if post.person
@@ -107,6 +114,112 @@ def leader_page(request: HttpRequest) -> HttpResponse:
             "now": now,
         },
     )
+
+
+def _follow_ups_sheet(post: LeaderPost) -> Sheet:
+    follow_ups = (
+        selectors.with_overdue(selectors.follow_ups_of(person=post.person, status="open"))
+        if post.person
+        else []
+    )
+    columns = [
+        Column(_("Action"), width=40),
+        Column(_("Owner"), width=12),
+        Column(_("Due"), number_format=DATE, width=12),
+        Column(_("Overdue"), note=_("Open past its due date (the day of the export).")),
+        Column(_("Meeting"), width=30),
+        Column(_("Meeting date"), number_format=DATETIME, width=18),
+    ]
+    rows = [
+        [
+            f.action,
+            f.owner.name,
+            f.due_date,
+            _("yes") if getattr(f, "overdue", False) else "",
+            f.meeting.topic,
+            f.meeting.at,
+        ]
+        for f in follow_ups
+    ]
+    return Sheet(_("Open follow-ups"), columns, rows, heading=str(post))
+
+
+def _inspections_sheet(post: LeaderPost) -> Sheet:
+    deducted = ", ".join(str(Finding(f).label) for f in DEDUCTED_FINDINGS)
+    columns = [
+        Column(_("At"), number_format=DATETIME, width=18),
+        Column(_("Person"), width=12),
+        Column(_("Role"), width=14),
+        Column(_("Grid"), width=22),
+        Column(_("Place"), width=20),
+        Column(_("Finding"), width=14),
+        Column(
+            _("Deducted"),
+            note=_("The finding counts into the person's monthly deductions: %(findings)s.")
+            % {"findings": deducted},
+        ),
+        Column(_("Note"), width=40),
+    ]
+    inspections = post.inspections.select_related("person", "grid").order_by("-at", "-id")
+    rows = (
+        [
+            i.at,
+            i.person.name,
+            i.get_role_display(),
+            i.grid.name,
+            i.place,
+            i.get_finding_display(),
+            _("yes") if i.is_deducted else "",
+            i.note,
+        ]
+        for i in inspections
+    )
+    return Sheet(_("Inspections"), columns, rows, heading=str(post))
+
+
+def _cases_sheet(title: str, cases: QuerySet[Case], due_note: str) -> Sheet:
+    columns = [
+        Column(_("Case"), width=20),
+        Column(_("Grid"), width=22),
+        Column(_("Category"), width=18),
+        Column(_("Status"), width=12),
+        Column(_("Reported"), number_format=DATETIME, width=18),
+        Column(_("Due"), note=due_note, number_format=DATETIME, width=18),
+    ]
+    rows = (
+        [
+            c.number,
+            c.grid.name,
+            c.category.name if c.category else "",
+            c.get_status_display(),
+            c.reported_at,
+            c.handling_due_at,
+        ]
+        for c in cases.select_related("grid", "category")
+    )
+    return Sheet(title, columns, rows)
+
+
+@login_required
+@require_GET
+def leader_export(request: HttpRequest) -> HttpResponse:
+    """The leader page's tables (overdue and key cases, open follow-ups, inspections), every
+    row, as an Excel file; the same post (``?post=``) and the same permissions as the page."""
+    _refuse_non_readers(request)
+    posts = selectors.readable_posts(request.user, request_territory(request))
+    post = _pick_post(request, posts)
+    if post is None:
+        raise Http404(_("No leader post to show: you hold none, and none is in your territory."))
+    _open, overdue, key = _post_cases(post, timezone.now())
+    due = _("The handling due time; overdue: dispatched or being handled and past it.")
+    sheets = [
+        _cases_sheet(_("Overdue"), overdue, due),
+        _cases_sheet(_("Key cases"), key, due),
+        _follow_ups_sheet(post),
+        _inspections_sheet(post),
+    ]
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    return workbook_response(f"leader-{post.pk}-{stamp}.xlsx", sheets)
 
 
 def _people(request: HttpRequest) -> QuerySet[Person]:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wangge.core.xlsx import DATETIME, DATETIME_SECONDS, Column, Sheet, workbook_response
 from wangge.field.duty import selectors
 from wangge.field.duty.models import DutyRules
 from wangge.field.duty.summary import day_summary
@@ -62,6 +63,51 @@ def now_view(request: HttpRequest) -> HttpResponse:
             "positions": positions,
             "grids_geojson": grid_collection(grids_visible(territory)),
         },
+    )
+
+
+@login_required
+def now_export(request: HttpRequest) -> HttpResponse:
+    """The table of /duty/ (who is on duty now, in the user's territory) as an Excel file."""
+    sessions = selectors.sessions_now(request_territory(request))
+    columns = [
+        Column(_("Person"), width=12),
+        Column(_("Role"), width=14),
+        Column(_("Community"), width=14),
+        Column(_("Grid"), width=22),
+        Column(
+            _("On duty since"),
+            note=_("The sign-on of the open session."),
+            width=18,
+            number_format=DATETIME,
+        ),
+        Column(
+            _("Last position at"),
+            note=_("The time of the person's last position report (none yet: empty)."),
+            width=20,
+            number_format=DATETIME_SECONDS,
+        ),
+        Column(_("Longitude"), number_format="0.000000", width=12),
+        Column(_("Latitude"), number_format="0.000000", width=12),
+    ]
+    rows = (
+        [
+            s.person.name,
+            s.get_role_display(),
+            s.grid.community.name,
+            s.grid.name,
+            s.started_at,
+            s.last_at,  # type: ignore[attr-defined]
+            s.last_lon,  # type: ignore[attr-defined]
+            s.last_lat,  # type: ignore[attr-defined]
+        ]
+        for s in sessions
+    )
+    now = timezone.localtime()
+    title = _("On duty now")
+    heading = f"{title} {now:%Y-%m-%d %H:%M}"
+    return workbook_response(
+        f"on-duty-{now:%Y%m%d-%H%M}.xlsx", [Sheet(title, columns, rows, heading=heading)]
     )
 
 

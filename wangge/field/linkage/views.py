@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wangge.core.errors import DomainError
+from wangge.core.xlsx import DATETIME, DECIMAL_1, Column, Sheet, workbook_response
 from wangge.field.linkage import selectors, services
 from wangge.field.linkage.models import LinkageCall
 from wangge.org.territory import request_territory
@@ -60,6 +61,122 @@ def linkage_overview(request: HttpRequest) -> HttpResponse:
             "count": calls.count(),
             "mine": list(selectors.open_calls_for(person)) if person else [],
         },
+    )
+
+
+def _minutes_note(step: str, statistic: str) -> str:
+    return _(
+        "%(statistic)s of the wall-clock minutes from the call to %(step)s, over the calls that"
+        " reached that step; cancelled calls are not counted."
+    ) % {"statistic": statistic, "step": step}
+
+
+def _response_sheet(
+    rows: list[selectors.ResponseRow], total: list[selectors.ResponseRow], month: str
+) -> Sheet:
+    steps = [
+        ("ack", _("To acknowledge"), _("its acknowledgement")),
+        ("arrive", _("To arrive"), _("the arrival on site")),
+        ("handle", _("To handle"), _("its handling")),
+    ]
+    columns = [
+        Column(_("Grid"), width=22),
+        Column(_("Role called"), width=14),
+        Column(_("Calls"), note=_("Calls made in the month; cancelled calls are not counted.")),
+        Column(
+            _("To the grid leader"),
+            note=_("Calls that went to the grid leader (nobody of the role on duty)."),
+        ),
+        Column(_("Acknowledged")),
+        Column(_("Arrived")),
+        Column(_("Handled")),
+    ]
+    for _key, title, step in steps:
+        columns.append(
+            Column(
+                _("%(step)s, median (min)") % {"step": title},
+                note=_minutes_note(step, _("Median")),
+                number_format=DECIMAL_1,
+            )
+        )
+        columns.append(
+            Column(
+                _("%(step)s, mean (min)") % {"step": title},
+                note=_minutes_note(step, _("Mean")),
+                number_format=DECIMAL_1,
+            )
+        )
+
+    def line(grid: str, role: str, r: selectors.ResponseRow) -> list[Any]:
+        return [
+            grid,
+            role,
+            r.calls,
+            r.to_leader,
+            r.acknowledged,
+            r.arrived,
+            r.handled,
+            r.median_ack_min,
+            r.mean_ack_min,
+            r.median_arrive_min,
+            r.mean_arrive_min,
+            r.median_handle_min,
+            r.mean_handle_min,
+        ]
+
+    out = [line(r.grid.name if r.grid else "", r.role_label, r) for r in rows]
+    out += [line(_("All"), "", t) for t in total]
+    heading = _("Response times per grid and role")
+    return Sheet(_("Response times"), columns, out, heading=f"{heading} {month}")
+
+
+def _calls_sheet(calls: Any, month: str) -> Sheet:
+    columns = [
+        Column(_("Called at"), number_format=DATETIME, width=18),
+        Column(_("Case"), width=18),
+        Column(_("Category"), width=18),
+        Column(_("Grid"), width=22),
+        Column(_("Role called"), width=14),
+        Column(_("Person called"), width=12),
+        Column(_("To the grid leader")),
+        Column(_("Status")),
+        Column(_("Acknowledged at"), number_format=DATETIME, width=18),
+        Column(_("Arrived at"), number_format=DATETIME, width=18),
+        Column(_("Handled at"), number_format=DATETIME, width=18),
+    ]
+    rows = (
+        [
+            c.called_at,
+            c.case.number,
+            c.case.category.name if c.case.category else "",
+            c.grid.name,
+            c.get_role_display(),
+            c.person.name if c.person else "",
+            _("yes") if c.to_leader else "",
+            c.get_status_display(),
+            c.acknowledged_at,
+            c.arrived_at,
+            c.handled_at,
+        ]
+        for c in calls
+    )
+    title = _("Calls")
+    return Sheet(title, columns, rows, heading=f"{title} {month}")
+
+
+@login_required
+@require_GET
+def linkage_export(request: HttpRequest) -> HttpResponse:
+    """The page's two tables (response times, every call of the month) as an Excel file."""
+    territory = request_territory(request)
+    first, since, until = month_bounds(request.GET.get("month"), timezone.localdate())
+    month = first.strftime("%Y-%m")
+    rows = selectors.response_times(territory, since, until)
+    total = selectors.response_times(territory, since, until, by=())
+    calls = selectors.calls_visible(territory).filter(called_at__gte=since, called_at__lt=until)
+    return workbook_response(
+        f"linkage-{month}.xlsx",
+        [_response_sheet(rows, total, month), _calls_sheet(calls.iterator(), month)],
     )
 
 
