@@ -79,6 +79,7 @@ class ResponseRow:
     _ack: list[float] = field(default_factory=list, repr=False)
     _arrive: list[float] = field(default_factory=list, repr=False)
     _handle: list[float] = field(default_factory=list, repr=False)
+    _grid_id: int | None = field(default=None, repr=False)
 
     @property
     def role_label(self) -> str:
@@ -103,6 +104,7 @@ def response_times(
     unknown = set(by) - {"grid", "role"}
     if unknown:
         raise ValueError(f"cannot group by {sorted(unknown)}")
+    # Plain tuples, not model instances: a city's month has tens of thousands of calls.
     calls = (
         LinkageCall.objects.filter(
             grid__in=Grid.objects.filter(territory.grid_q()),
@@ -110,41 +112,43 @@ def response_times(
             called_at__lt=until,
         )
         .exclude(status="cancelled")
-        .select_related("grid")
-        .only(
-            "grid",
+        .order_by()
+        .values_list(
+            "grid_id",
             "role",
             "to_leader",
             "called_at",
             "acknowledged_at",
             "arrived_at",
             "handled_at",
-            "grid__code",
-            "grid__name",
         )
     )
+    by_grid, by_role = "grid" in by, "role" in by
     rows: dict[tuple[object, ...], ResponseRow] = {}
-    for call in calls:
-        key = (
-            call.grid_id if "grid" in by else None,
-            call.role if "role" in by else None,
-        )
+    for grid_id, role, to_leader, called_at, acked_at, arrived_at, handled_at in calls.iterator(
+        chunk_size=5000
+    ):
+        key = (grid_id if by_grid else None, role if by_role else None)
         row = rows.get(key)
         if row is None:
             row = rows[key] = ResponseRow(
-                grid=call.grid if "grid" in by else None, role=call.role if "role" in by else None
+                grid=None, role=role if by_role else None, _grid_id=grid_id if by_grid else None
             )
         row.calls += 1
-        row.to_leader += int(call.to_leader)
-        for attr, values, counter in (
-            ("acknowledged_at", row._ack, "acknowledged"),
-            ("arrived_at", row._arrive, "arrived"),
-            ("handled_at", row._handle, "handled"),
+        row.to_leader += int(to_leader)
+        for at, values, counter in (
+            (acked_at, row._ack, "acknowledged"),
+            (arrived_at, row._arrive, "arrived"),
+            (handled_at, row._handle, "handled"),
         ):
-            minutes = _minutes(call.called_at, getattr(call, attr))
+            minutes = _minutes(called_at, at)
             if minutes is not None:
                 values.append(minutes)
                 setattr(row, counter, getattr(row, counter) + 1)
+    if by_grid:
+        grids = Grid.objects.only("code", "name").in_bulk({r._grid_id for r in rows.values()})
+        for row in rows.values():
+            row.grid = grids.get(row._grid_id) if row._grid_id is not None else None
     for row in rows.values():
         row.median_ack_min, row.mean_ack_min = _median(row._ack), _mean(row._ack)
         row.median_arrive_min, row.mean_arrive_min = _median(row._arrive), _mean(row._arrive)
