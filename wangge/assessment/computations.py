@@ -8,8 +8,8 @@ that earns (``"empty": "full"`` or ``"zero"``; the default is full points: nothi
 nothing was missed).
 
 Case figures are read only through ``wangge.cases.rates`` (figures_by community / unit /
-handler); duty through ``wangge.field.duty.summary.summaries`` and the planned shifts of
-``wangge.field.duty.selectors``; inspection findings through
+handler); duty through ``wangge.field.duty.selectors.duty_days`` (the stored duty days, planned
+shift minutes included); inspection findings through
 ``wangge.leaders.selectors.inspection_findings``.
 
 Curves (``Indicator.curve``):
@@ -44,6 +44,10 @@ POINTS = Decimal("0.01")
 ZERO = Decimal("0")
 
 
+# Groupings whose key may be empty: (by → the case's field).
+_KEYED = {"unit": "handling_unit", "handler": "handler", "reporter": "reporter"}
+
+
 @dataclass
 class Context:
     """Caches for one run: each grouping of the case figures is computed once."""
@@ -56,7 +60,13 @@ class Context:
 
     def figures_by(self, by: str) -> dict[Any, rates.Figures]:
         if by not in self._figures:
-            rows = rates.figures_by(Case.objects.all(), self.period, by, now=self.now)
+            # No step hours: no indicator reads them, and they are a Python pass over every
+            # case of the period (most of the time on a city's month).
+            # Only cases with a key: the group "none" scores no one (a narrower scan).
+            cases = Case.objects.all()
+            if by in _KEYED:
+                cases = cases.filter(**{f"{_KEYED[by]}__isnull": False})
+            rows = rates.figures_by(cases, self.period, by, now=self.now, hours=False)
             self._figures[by] = {row.key: row.figures for row in rows}
         return self._figures[by]
 
@@ -70,24 +80,24 @@ class Context:
         return end.astimezone(timezone.get_current_timezone()).date()
 
     def duty(self, person_ids: list[int]) -> dict[int, dict[str, float]]:
-        """Per person over the period: online, planned, off-post minutes and missed shifts."""
+        """Per person over the period: online, planned, off-post minutes and missed shifts
+        (summed from the stored duty days; days not stored yet are computed and stored)."""
         wanted = frozenset(person_ids)
         if self._duty is not None and wanted <= self._duty_ids:
             return self._duty
-        from wangge.field.duty.selectors import planned_shifts_many
-        from wangge.field.duty.summary import summaries
+        from wangge.field.duty.selectors import duty_days
 
-        out: dict[int, dict[str, float]] = defaultdict(
-            lambda: {"online": 0.0, "planned": 0.0, "off_post": 0.0, "missed": 0.0}
-        )
-        for day in summaries(sorted(wanted), self.first_day, self.last_day, now=self.now):
-            row = out[day.person_id]
-            row["online"] += day.online_minutes
-            row["off_post"] += day.off_post_minutes
-            row["missed"] += day.missed_shifts
-        planned = planned_shifts_many(sorted(wanted), self.first_day, self.last_day)
-        for (person_id, _day), shifts in planned.items():
-            out[person_id]["planned"] += sum(s.minutes for s in shifts)
+        out: dict[int, dict[str, float]] = {
+            pid: {
+                "online": t.online_minutes,
+                "planned": t.planned_minutes,
+                "off_post": t.off_post_minutes,
+                "missed": float(t.missed_shifts),
+            }
+            for pid, t in duty_days(
+                sorted(wanted), self.first_day, self.last_day, now=self.now
+            ).items()
+        }
         self._duty, self._duty_ids = out, wanted
         return out
 
@@ -254,7 +264,9 @@ def valid_report_rate(subject_ids: list[int], period: rates.Period, ctx: Context
             .distinct()
         )
         found = {
-            users[uid]: rates.figures(Case.objects.filter(reporter_id=uid), period, now=ctx.now)
+            users[uid]: rates.figures(
+                Case.objects.filter(reporter_id=uid), period, now=ctx.now, hours=False
+            )
             for uid in set(reporters)
         }
     for person_id, f in found.items():

@@ -1,7 +1,8 @@
 """Duty for the demo: a weekly roster for every current five-role member, and the last seven
 days of sign-ons and position pings (a patrol walking around inside the own grid, one ping a
 minute), with a few excursions out of the grid, a few missed shifts, and some people on duty
-right now. Deterministic for a given ``now``; skipped when duty data already exists.
+right now; the finished days are recorded as stored duty days (what the assessment reads).
+Deterministic for a given ``now``; skipped when duty data already exists.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from wangge.core.geo import from_geojson
 from wangge.field.duty.models import DutySession, Ping, Shift, ShiftException
-from wangge.field.duty.services import datetime_adapter, insert_ping_rows
+from wangge.field.duty.services import datetime_adapter, insert_ping_rows, record_days
 from wangge.people.models import GridRole
 
 # The weekly roster: Monday to Saturday, two shifts a day; Sunday off.
@@ -193,8 +194,11 @@ def build_duty(now: dt.datetime) -> str:
         ShiftException.objects.bulk_create(exceptions)
         DutySession.objects.bulk_create(sessions, batch_size=2000)
         insert_ping_rows(pings)
+    # The days already over, stored as the nightly job would have (today is computed live).
+    recorded = sum(record_days(first_day + dt.timedelta(days=k), now=now) for k in range(DAYS - 1))
     on_now = sum(1 for s in sessions if s.ended_at is None)
     return (
         f"duty: {len(shifts)} weekly shifts for {len(members)} people, {len(sessions)} sessions"
-        f" and {len(pings):,} pings over {DAYS} days, {on_now} on duty now"
+        f" and {len(pings):,} pings over {DAYS} days, {on_now} on duty now;"
+        f" {recorded} duty days recorded"
     )

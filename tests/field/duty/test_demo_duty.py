@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from wangge.demo.duty import build_duty
-from wangge.field.duty.models import DutySession, Ping, Shift
+from wangge.field.duty.models import DutyDay, DutySession, Ping, Shift
 from wangge.field.duty.selectors import on_duty
 from wangge.field.duty.summary import summaries
 
@@ -34,6 +34,12 @@ def test_build_duty_on_the_cast(cast):
     assert worked
     assert all(0 < s.coverage <= 1 for s in worked)
     assert all(s.online_minutes <= s.on_duty_minutes for s in worked)
+    # The six finished days are stored, equal to the summaries; today is not stored.
+    stored = {(d.person_id, d.date): d for d in DutyDay.objects.all()}
+    finished = [s for s in week if s.date < now.date()]
+    assert len(stored) == len(finished) == 12
+    assert all(stored[s.person_id, s.date].online_minutes == s.online_minutes for s in finished)
+    assert line.endswith("12 duty days recorded")
     # A second run changes nothing.
     assert build_duty(now) == "duty: data already exists, skipped"
     assert Shift.objects.count() == 24

@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from wangge.field.duty.models import DutyRules, DutySession, Ping, Shift, ShiftException
+from wangge.field.duty.models import (
+    DutyDay,
+    DutyRules,
+    DutySession,
+    Ping,
+    Shift,
+    ShiftException,
+)
 
 
 @admin.register(DutyRules)
@@ -74,6 +81,37 @@ class PingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # pings come from the handhelds
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(DutyDay)
+class DutyDayAdmin(admin.ModelAdmin):
+    """Stored by the nightly job (and on demand): read-only here."""
+
+    list_display = [
+        "date",
+        "person",
+        "grid",
+        "role",
+        "on_duty_minutes",
+        "online_minutes",
+        "off_post_minutes",
+        "planned_minutes",
+        "missed_shifts",
+        "distance_m",
+        "coverage",
+        "computed_at",
+    ]
+    list_filter = ["role", "grid__community"]
+    search_fields = ["person__name"]
+    raw_id_fields = ["person", "grid"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -315,3 +315,50 @@ class Ping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} · {self.at:%Y-%m-%d %H:%M:%S} · {self.lon:.6f},{self.lat:.6f}"
+
+
+class DutyDay(models.Model):
+    """A finished day of one person's duty in numbers, stored (see ``duty.summary`` for what
+    each figure means): the assessment sums these rows instead of re-reading a month of pings.
+
+    Written by ``services.record_days`` (the nightly job, or on demand when a finished day is
+    missing); pings that arrive late for a stored day drop its row, so it is computed again.
+    A change of the rules (or of a past day's roster) applies to days stored afterwards: to
+    recompute stored days, delete their rows (admin) or run ``record_days`` for them again.
+    """
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="duty_days"
+    )
+    date = models.DateField(_("date"))
+    # The day's main session: the grid with the most on-duty time, and its role.
+    grid = models.ForeignKey(
+        Grid,
+        verbose_name=_("main grid"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=RoleKind.choices, blank=True)
+    on_duty_minutes = models.FloatField(_("on duty (minutes)"), default=0.0)
+    online_minutes = models.FloatField(_("online (minutes)"), default=0.0)
+    off_post_minutes = models.FloatField(_("off post (minutes)"), default=0.0)
+    planned_minutes = models.FloatField(_("planned shifts (minutes)"), default=0.0)
+    shifts = models.PositiveIntegerField(_("planned shifts"), default=0)
+    missed_shifts = models.PositiveIntegerField(_("missed shifts"), default=0)
+    distance_m = models.FloatField(_("distance (metres)"), default=0.0)
+    coverage = models.FloatField(_("coverage (0–1)"), default=0.0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("duty day")
+        verbose_name_plural = _("duty days")
+        ordering = ["-date", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "date"], name="duty_day_person_date"),
+        ]
+        indexes = [models.Index(fields=["date"], name="duty_day_date")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.date:%Y-%m-%d}"

@@ -1,15 +1,24 @@
-"""Reads about duty: who is on duty now, a person's sessions."""
+"""Reads about duty: who is on duty now, a person's sessions, planned shifts, and duty totals
+over days (``duty_days``, from the stored rows)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from wangge.field.duty.models import DutySession, Ping, Shift, ShiftException, ShiftExceptionKind
+from wangge.field.duty.models import (
+    DutyDay,
+    DutySession,
+    Ping,
+    Shift,
+    ShiftException,
+    ShiftExceptionKind,
+)
 from wangge.org.models import Grid
 from wangge.org.territory import Territory
 from wangge.people.models import Person
@@ -164,3 +173,103 @@ def sessions_on(
         .select_related("grid")
         .order_by("started_at")
     )
+
+
+@dataclass
+class DutyTotals:
+    """One person's duty figures summed over days (see ``duty.summary`` for each figure)."""
+
+    person_id: int
+    days: int = 0
+    on_duty_minutes: float = 0.0
+    online_minutes: float = 0.0
+    off_post_minutes: float = 0.0
+    planned_minutes: float = 0.0
+    shifts: int = 0
+    missed_shifts: int = 0
+    distance_m: float = 0.0
+
+    def add(self, row: DutyDay) -> None:
+        self.days += 1
+        self.on_duty_minutes += row.on_duty_minutes
+        self.online_minutes += row.online_minutes
+        self.off_post_minutes += row.off_post_minutes
+        self.planned_minutes += row.planned_minutes
+        self.shifts += row.shifts
+        self.missed_shifts += row.missed_shifts
+        self.distance_m += row.distance_m
+
+
+IDS_PER_QUERY = 5000
+_SUMS = {
+    "days": Count("id"),
+    "on_duty_minutes": Sum("on_duty_minutes"),
+    "online_minutes": Sum("online_minutes"),
+    "off_post_minutes": Sum("off_post_minutes"),
+    "planned_minutes": Sum("planned_minutes"),
+    "shifts": Sum("shifts"),
+    "missed_shifts": Sum("missed_shifts"),
+    "distance_m": Sum("distance_m"),
+}
+
+
+def _stored_totals(ids: list[int], first_day: dt.date, last_day: dt.date) -> dict[int, DutyTotals]:
+    out: dict[int, DutyTotals] = {}
+    for k in range(0, len(ids), IDS_PER_QUERY):
+        rows = (
+            DutyDay.objects.filter(
+                person_id__in=ids[k : k + IDS_PER_QUERY], date__gte=first_day, date__lte=last_day
+            )
+            .order_by()
+            .values("person_id")
+            .annotate(**_SUMS)
+        )
+        for row in rows:
+            values: dict[str, Any] = dict(row)
+            pid = values.pop("person_id")
+            out[pid] = DutyTotals(person_id=pid, **{k: v or 0 for k, v in values.items()})
+    return out
+
+
+def duty_days(
+    person_ids: Iterable[int],
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    now: dt.datetime | None = None,
+) -> dict[int, DutyTotals]:
+    """Each person's duty figures summed from ``first_day`` to ``last_day`` (inclusive).
+
+    Finished days come from the stored rows (``DutyDay``); a finished day with no row yet (the
+    nightly job has not run, or late pings dropped it) is computed and stored first, so the
+    answer never depends on whether the job ran. Days not over yet are computed live and not
+    stored. One grouped query when every row is there. Every person asked for is in the answer.
+    """
+    from wangge.field.duty.services import compute_days, store_days
+
+    now = now or timezone.now()
+    ids = sorted(set(person_ids))
+    out = {pid: DutyTotals(person_id=pid) for pid in ids}
+    if not ids or last_day < first_day:
+        return out
+    last_finished = min(last_day, timezone.localdate(now) - dt.timedelta(days=1))
+    if last_finished >= first_day:
+        expected = (last_finished - first_day).days + 1
+        totals = _stored_totals(ids, first_day, last_finished)
+        short = [pid for pid in ids if pid not in totals or totals[pid].days < expected]
+        if short:
+            have: dict[int, set[dt.date]] = {}
+            for pid, day in DutyDay.objects.filter(
+                person_id__in=short, date__gte=first_day, date__lte=last_finished
+            ).values_list("person_id", "date"):
+                have.setdefault(pid, set()).add(day)
+            days = [first_day + dt.timedelta(days=k) for k in range(expected)]
+            gaps = [d for d in days if any(d not in have.get(pid, ()) for pid in short)]
+            store_days(short, gaps[0], gaps[-1], now)
+            totals.update(_stored_totals(short, first_day, last_finished))
+        out.update(totals)
+    live_first = max(first_day, last_finished + dt.timedelta(days=1))
+    if live_first <= last_day:
+        for row in compute_days(ids, live_first, last_day, now):
+            out[row.person_id].add(row)
+    return out

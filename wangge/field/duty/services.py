@@ -1,4 +1,5 @@
-"""Changes to duty: sign on, sign off (each idempotent on the device's client id)."""
+"""Changes to duty: sign on, sign off (each idempotent on the device's client id), positions,
+the roster, and the stored duty days (``record_days``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext
 
 from wangge.core.errors import Conflict, DomainError, Forbidden
 from wangge.core.geo import parse_point
-from wangge.field.duty.models import DutyRules, DutySession, Ping, Shift
+from wangge.field.duty.models import DutyDay, DutyRules, DutySession, Ping, Shift
 from wangge.org.models import Grid
 from wangge.people.models import GridRole, Person
 
@@ -394,6 +395,8 @@ def record_pings(
         for client_id, (at, lon, lat, accuracy) in seen.items()
     ]
     stored = insert_ping_rows(rows)
+    if stored:
+        _forget_days(person.pk, {timezone.localdate(at) for at, *_rest in seen.values()}, now)
     return PingResult(received=len(pings), stored=stored, duplicates=len(pings) - stored)
 
 
@@ -458,3 +461,176 @@ def shift_add(
         raise DomainError(messages[0], field=None if field == "__all__" else field) from None
     shift.save()
     return shift
+
+
+# --- stored duty days ----------------------------------------------------------------------
+
+DAY_ROWS_PER_INSERT = 2000
+
+
+def _forget_days(person_id: int, days: set[dt.date], now: dt.datetime) -> None:
+    """Pings arrived for days already over (an offline handheld catching up): their stored rows
+    are out of date; drop them so the next read computes them again (one DELETE, only then)."""
+    past = [d for d in days if d < timezone.localdate(now)]
+    if past:
+        DutyDay.objects.filter(person_id=person_id, date__in=past).delete()
+
+
+def day_finished(day: dt.date, now: dt.datetime | None = None) -> bool:
+    """A day is over (and can be stored) once its midnight has passed."""
+    return day < timezone.localdate(now or timezone.now())
+
+
+def _staff_on(day: dt.date) -> list[int]:
+    """Who gets a row for a day: everyone holding a grid role that day, on duty in a session
+    that touches it, or planned for a shift (weekly or extra) that day."""
+    from django.db.models import Q
+
+    from wangge.field.duty.models import ShiftException
+
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time()), tz)
+    end = start + dt.timedelta(days=1)
+    ids = set(
+        GridRole.objects.filter(start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .values_list("person_id", flat=True)
+    )
+    ids.update(
+        DutySession.objects.filter(started_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start))
+        .values_list("person_id", flat=True)
+    )
+    ids.update(
+        Shift.objects.filter(weekday=day.weekday(), valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .values_list("person_id", flat=True)
+    )
+    ids.update(ShiftException.objects.filter(date=day).values_list("person_id", flat=True))
+    return sorted(ids)
+
+
+def compute_days(
+    person_ids: list[int], first_day: dt.date, last_day: dt.date, now: dt.datetime
+) -> list[DutyDay]:
+    """Unsaved DutyDay rows for every person and day in the span (with the bulk summaries)."""
+    from wangge.field.duty.selectors import planned_shifts_many
+    from wangge.field.duty.summary import summaries
+
+    if not person_ids or last_day < first_day:
+        return []
+    planned = planned_shifts_many(person_ids, first_day, last_day)
+    roles = _main_roles(person_ids, first_day, last_day, now)
+    return [
+        DutyDay(
+            person_id=s.person_id,
+            date=s.date,
+            grid_id=s.grid_id,
+            role=roles.get((s.person_id, s.date, s.grid_id), "") if s.grid_id else "",
+            on_duty_minutes=s.on_duty_minutes,
+            online_minutes=s.online_minutes,
+            off_post_minutes=s.off_post_minutes,
+            planned_minutes=sum(p.minutes for p in planned.get((s.person_id, s.date), ())),
+            shifts=s.shifts,
+            missed_shifts=s.missed_shifts,
+            distance_m=s.distance_m,
+            coverage=s.coverage,
+            computed_at=now,
+        )
+        for s in summaries(person_ids, first_day, last_day, now=now)
+    ]
+
+
+def _main_roles(
+    person_ids: list[int], first_day: dt.date, last_day: dt.date, now: dt.datetime
+) -> dict[tuple[int, dt.date, int], str]:
+    """(person, day, grid) → the role of the longest session in that grid that day."""
+    from django.db.models import Q
+
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(dt.datetime.combine(first_day, dt.time()), tz)
+    end = timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()), tz)
+    best: dict[tuple[int, dt.date, int], tuple[float, str]] = {}
+    rows = (
+        DutySession.objects.filter(person_id__in=person_ids, started_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start))
+        .values_list("person_id", "grid_id", "role", "started_at", "ended_at")
+    )
+    for pid, gid, role, began, ended in rows:
+        began = max(began, start)
+        ended = min(ended or now, end, now)
+        day = timezone.localdate(began, tz)
+        while began < ended:
+            midnight = timezone.make_aware(
+                dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), tz
+            )
+            length = (min(ended, midnight) - began).total_seconds()
+            key = (pid, day, gid)
+            if length > best.get(key, (-1.0, ""))[0]:
+                best[key] = (length, role)
+            began, day = midnight, day + dt.timedelta(days=1)
+    return {key: role for key, (_length, role) in best.items()}
+
+
+_DAY_FIELDS = [
+    "grid",
+    "role",
+    "on_duty_minutes",
+    "online_minutes",
+    "off_post_minutes",
+    "planned_minutes",
+    "shifts",
+    "missed_shifts",
+    "distance_m",
+    "coverage",
+    "computed_at",
+]
+
+
+def store_days(
+    person_ids: list[int], first_day: dt.date, last_day: dt.date, now: dt.datetime | None = None
+) -> int:
+    """Compute and upsert the rows of finished days for these people; returns rows written.
+
+    Days not over yet are left out (they are computed live by ``selectors.duty_days``).
+    Running it twice writes the same values again (one row per person and day).
+    """
+    now = now or timezone.now()
+    last_day = min(last_day, timezone.localdate(now) - dt.timedelta(days=1))
+    if not person_ids or last_day < first_day:
+        return 0
+    written = 0
+    for k in range(0, len(person_ids), 1000):
+        rows = compute_days(person_ids[k : k + 1000], first_day, last_day, now)
+        with transaction.atomic():
+            for j in range(0, len(rows), DAY_ROWS_PER_INSERT):
+                DutyDay.objects.bulk_create(
+                    rows[j : j + DAY_ROWS_PER_INSERT],
+                    update_conflicts=True,
+                    unique_fields=["person", "date"],
+                    update_fields=_DAY_FIELDS,
+                )
+        written += len(rows)
+    return written
+
+
+def record_days(
+    day: dt.date, persons: list[Person | int] | None = None, *, now: dt.datetime | None = None
+) -> int:
+    """Store the duty day of ``persons`` (default: all staff of that day, see ``_staff_on``)
+    for a finished ``day``; returns the number of rows written. Safe to run again.
+
+    Refused: a day not over yet (its figures would still change).
+    """
+    now = now or timezone.now()
+    if not day_finished(day, now):
+        raise DomainError(
+            gettext("%(day)s has not ended yet: record a duty day after its midnight")
+            % {"day": day.isoformat()},
+            field="day",
+        )
+    if persons is None:
+        ids = _staff_on(day)
+    else:
+        ids = sorted({p if isinstance(p, int) else p.pk for p in persons})
+    return store_days(ids, day, day, now)
