@@ -281,34 +281,46 @@ def _assess_one(
     subjects = subjects_of(scheme, span)
     ids = [s.id for s in subjects]
     names = {s.id: s.name for s in subjects}
-    existing = {(s.subject_id, s.indicator_id): s for s in run.scores.all()}
+    # Computed items are replaced wholesale (one DELETE, then bulk inserts): updating a
+    # city's hundred thousand scores row by row took over a minute. Manual scores are kept.
+    run.scores.exclude(indicator__kind=IndicatorKind.MANUAL).delete()
+    existing = {
+        (s.subject_id, s.indicator_id): s
+        for s in run.scores.filter(indicator__kind=IndicatorKind.MANUAL)
+    }
     wanted: set[tuple[int, int]] = set()
     new: list[Score] = []
-    changed: list[Score] = []
+    renamed: list[Score] = []
     for indicator in leaves(scheme):
+        manual = indicator.kind == IndicatorKind.MANUAL
         values: computations.Values = {}
-        if indicator.kind != IndicatorKind.MANUAL:
+        if not manual:
             values = computations.compute(indicator.source, ids, ctx)
         for sid in ids:
             key = (sid, indicator.pk)
             wanted.add(key)
-            score = existing.get(key)
-            if score is None:
-                score = Score(
-                    run=run, subject_type=scheme.subject, subject_id=sid, indicator=indicator
-                )
-                new.append(score)
-            else:
-                changed.append(score)
-            score.subject_name = names[sid]
-            if indicator.kind != IndicatorKind.MANUAL:  # manual scores are kept as they are
+            kept = existing.get(key)
+            if kept is not None:  # a manual score stays as the assessment group left it
+                if kept.subject_name != names[sid]:
+                    kept.subject_name = names[sid]
+                    renamed.append(kept)
+                continue
+            score = Score(
+                run=run,
+                subject_type=scheme.subject,
+                subject_id=sid,
+                indicator=indicator,
+                subject_name=names[sid],
+            )
+            if not manual:
                 value = values.get(sid)
                 score.value = value
                 score.points = computations.points_for(
                     indicator.curve or {}, value, indicator.max_points
                 )
+            new.append(score)
     Score.objects.bulk_create(new, batch_size=BATCH)
-    Score.objects.bulk_update(changed, ["subject_name", "value", "points"], batch_size=BATCH)
+    Score.objects.bulk_update(renamed, ["subject_name"], batch_size=BATCH)
     # Subjects gone since the last draft (e.g. a role that ended) leave the draft.
     gone = [score.pk for key, score in existing.items() if key not in wanted]
     Score.objects.filter(pk__in=gone).delete()
