@@ -129,11 +129,10 @@ def build(grids: int, staff: int, cases: int, seed: int, now: dt.datetime) -> di
     """The synthetic city in the current (migrated) database; returns what was written."""
     from django.db import connection
 
-    from bench import synthetic
+    from bench.city import city_org
     from wangge.cases.models import Case, Oversight
-    from wangge.core.geo import area_km2, from_geojson
     from wangge.field.duty.models import DutyDay
-    from wangge.org.models import Community, District, Grid, HandlingUnit, Subdistrict
+    from wangge.org.models import Grid, HandlingUnit
     from wangge.people.models import GridRole, Person
 
     rng = random.Random(seed)
@@ -142,30 +141,13 @@ def build(grids: int, staff: int, cases: int, seed: int, now: dt.datetime) -> di
     def say(what: str) -> None:
         print(f"  {what} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
 
-    polys, _outline = synthetic.cells(grids, origin=ORIGIN, seed=seed)
-    district, _ = District.objects.get_or_create(code="530197", defaults={"name": "考核基准区"})
-    subs = Subdistrict.objects.bulk_create(
-        Subdistrict(district=district, code=f"{k + 1:03d}", name=f"考核街道{k + 1}")
-        for k in range((grids + 99) // 100)
-    )
-    Community.objects.bulk_create(
-        Community(subdistrict=subs[k * 15 // 100], code=f"{k + 1:03d}", name=f"考核社区{k + 1}")
-        for k in range((grids + 14) // 15)
-    )
-    comms = list(Community.objects.filter(subdistrict__in=subs).select_related("subdistrict"))
-    comms.sort(key=lambda c: int(c.code))
-    Grid.objects.bulk_create(
-        (
-            Grid(
-                community=comms[k // 15],
-                code=f"{comms[k // 15].full_code}{k % 15 + 1:03d}",
-                name=f"考核网格{k + 1}",
-                geometry=poly,
-                area_km2=round(area_km2(from_geojson(poly)), 4),
-            )
-            for k, poly in enumerate(polys)
-        ),
-        batch_size=1000,
+    district, subs, comms = city_org(
+        grids,
+        seed=seed,
+        origin=ORIGIN,
+        district_code="530197",
+        district_name="考核基准区",
+        prefix="考核",
     )
     grid_rows = list(
         Grid.objects.filter(community__in=comms)

@@ -93,42 +93,24 @@ def build(grids: int, staff: int, cases: int, calls: int, seed: int) -> dict[str
     from django.db import connection
     from django.utils import timezone
 
-    from bench import synthetic
+    from bench.city import city_org
     from wangge.cases.models import Case, Oversight
-    from wangge.core.geo import area_km2, from_geojson
     from wangge.field.duty.models import DutySession, Ping
     from wangge.field.linkage.models import LinkageCall
-    from wangge.org.models import Community, District, Grid, Subdistrict
+    from wangge.org.models import Grid
     from wangge.people.models import Person
 
     rng = random.Random(seed)
     adapt = connection.ops.adapt_datetimefield_value
     now = timezone.now()
 
-    polys, _outline = synthetic.cells(grids, origin=ORIGIN, seed=seed)
-    district, _ = District.objects.get_or_create(code="530198", defaults={"name": "看板基准区"})
-    subs = Subdistrict.objects.bulk_create(
-        Subdistrict(district=district, code=f"{k + 1:03d}", name=f"看板街道{k + 1}")
-        for k in range((grids + 99) // 100)
-    )
-    Community.objects.bulk_create(
-        Community(subdistrict=subs[k * 15 // 100], code=f"{k + 1:03d}", name=f"看板社区{k + 1}")
-        for k in range((grids + 14) // 15)
-    )
-    comms = list(Community.objects.filter(subdistrict__in=subs).select_related("subdistrict"))
-    comms.sort(key=lambda c: int(c.code))
-    Grid.objects.bulk_create(
-        (
-            Grid(
-                community=comms[k // 15],
-                code=f"{comms[k // 15].full_code}{k % 15 + 1:03d}",
-                name=f"看板网格{k + 1}",
-                geometry=poly,
-                area_km2=round(area_km2(from_geojson(poly)), 4),
-            )
-            for k, poly in enumerate(polys)
-        ),
-        batch_size=1000,
+    _district, _subs, comms = city_org(
+        grids,
+        seed=seed,
+        origin=ORIGIN,
+        district_code="530198",
+        district_name="看板基准区",
+        prefix="看板",
     )
     grid_objs = list(Grid.objects.filter(community__in=comms).order_by("pk"))
     rings: dict[int, list[list[float]]] = {
