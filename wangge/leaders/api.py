@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from wangge.cases import rates
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.schemas import errors
 from wangge.leaders import selectors, services
@@ -209,14 +210,9 @@ def inspections(request: HttpRequest, query: Query[MonthIn]) -> list[dict[str, A
     """The inspections of a month (YYYY-MM, this month when absent) in my territory, newest
     first."""
     _readers_only(request)
-    today = timezone.localdate()
-    first = today.replace(day=1)
-    if query.month:
-        year, month = (int(x) for x in query.month.split("-"))
-        if not (1 <= month <= 12 and 2000 <= year <= 2100):
-            raise DomainError(gettext("Give the month as YYYY-MM."), field="month")
-        first = dt.date(year, month, 1)
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    period = rates.Period.month(query.month or f"{timezone.localdate():%Y-%m}")
+    first = timezone.localdate(period.start)
+    last = timezone.localdate(period.end) - dt.timedelta(days=1)
     qs = selectors.inspections_in(
         selectors.inspections_visible(request_territory(request)), first, last
     )

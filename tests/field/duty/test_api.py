@@ -172,19 +172,18 @@ def test_me_gives_the_session_the_interval_and_todays_shifts(api_as, cast):
 
 
 def test_summary_of_my_day_and_of_people_in_my_territory(api_as, cast):
-    now = timezone.now()
+    # Yesterday at 10:00 local: a whole day that has ended, whatever the hour the test runs.
+    day = timezone.localdate() - dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
     DutySession.objects.create(
         person=cast.supervisor,
         grid=cast.east,
         role="supervisor",
-        started_at=now - dt.timedelta(minutes=30),
-        ended_at=now - dt.timedelta(minutes=20),
+        started_at=start,
+        ended_at=start + dt.timedelta(minutes=10),
         client_id="session-01",
     )
-    today = timezone.localdate()
-    if timezone.localtime(now - dt.timedelta(minutes=30)).date() != today:
-        pytest.skip("too close to midnight for a one-day check")
-    mine = api_as("supervisor").get("/summary", {"date": today.isoformat()})
+    mine = api_as("supervisor").get("/summary", {"date": day.isoformat()})
     assert mine.status_code == 200, mine.content
     assert mine.json()["on_duty_minutes"] == 10
     assert set(mine.json()) >= {
@@ -198,7 +197,7 @@ def test_summary_of_my_day_and_of_people_in_my_territory(api_as, cast):
     }
     # The operator's territory is the subdistrict: the supervisor is in it.
     r = api_as("operator").get(
-        "/summary", {"person": cast.supervisor.pk, "date": today.isoformat()}
+        "/summary", {"person": cast.supervisor.pk, "date": day.isoformat()}
     )
     assert r.status_code == 200
     assert r.json()["on_duty_minutes"] == 10

@@ -55,3 +55,14 @@ def test_the_called_person_acknowledges_and_handles_on_the_page(
 
     client.force_login(crew.police.user)  # not addressed to the reporter
     assert client.post(f"/linkage/calls/{call.pk}/ack/").status_code == 404
+
+
+def test_a_malformed_month_is_said_and_this_month_shown(client, cast):
+    from django.utils import timezone
+
+    client.force_login(cast.operator.user)
+    page = client.get("/linkage/?month=2026-13")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "is not a month" in html
+    assert f'value="{timezone.localdate():%Y-%m}"' in html

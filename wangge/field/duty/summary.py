@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -276,7 +277,10 @@ def _epoch_sql(column: str) -> str:
     if connection.vendor == "sqlite":
         # Django stores UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds, plus the fraction.
         return f"(CAST(strftime('%%s', {column}) AS REAL) + CAST(substr({column}, 20) AS REAL))"
-    raise NotImplementedError(connection.vendor)
+    # settings accept only these two (DATABASE_URL); say so if that ever changes.
+    raise ImproperlyConfigured(
+        f"duty summaries read pings with SQL for SQLite or PostgreSQL, not {connection.vendor}"
+    )
 
 
 def _ping_rows(

@@ -19,7 +19,6 @@ from wangge.core.errors import NotFound
 from wangge.core.schemas import errors
 from wangge.field.linkage import selectors, services
 from wangge.field.linkage.models import LinkageCall
-from wangge.field.linkage.views import month_bounds
 from wangge.org.territory import request_territory
 from wangge.people.models import Person
 
@@ -161,7 +160,7 @@ def handle(request: HttpRequest, call_id: int, payload: HandleIn) -> dict[str, A
 def response_times(request: HttpRequest, query: Query[MonthIn]) -> dict[str, Any]:
     """Linkage response times per grid and role in a month, for your territory: minutes from
     the call to acknowledging, arriving and handling (median and mean)."""
-    first, since, until = month_bounds(query.month, timezone.localdate())
+    first, since, until = selectors.month_bounds(query.month, timezone.localdate())
     rows = selectors.response_times(request_territory(request), since, until)
     return {
         "month": first.strftime("%Y-%m"),

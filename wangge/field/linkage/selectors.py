@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from wangge.cases import rates
 from wangge.core.errors import NotFound
 from wangge.field.linkage.models import OPEN_STATUSES, LinkageCall
 from wangge.org.models import Grid
@@ -157,3 +159,10 @@ def response_times(
         rows.values(),
         key=lambda r: (r.grid.code if r.grid else "", r.role or ""),
     )
+
+
+def month_bounds(value: str | None, today: dt.date) -> tuple[dt.date, dt.datetime, dt.datetime]:
+    """The first day and the [start, end) of a month "YYYY-MM" in local time (this month when
+    absent); a malformed month is refused by ``rates.Period.month`` with a clear message."""
+    period = rates.Period.month(value or f"{today:%Y-%m}")
+    return timezone.localdate(period.start), period.start, period.end

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -22,30 +21,23 @@ from wangge.org.territory import request_territory
 from wangge.people.models import Person
 
 RECENT_CALLS = 50
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def month_bounds(value: str | None, today: dt.date) -> tuple[dt.date, dt.datetime, dt.datetime]:
-    """The first day and the [start, end) of a month "YYYY-MM" (this month when absent or
-    malformed), in local time."""
-    first = today.replace(day=1)
-    match = MONTH.match(value or "")
-    if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
-        first = dt.date(int(match.group(1)), int(match.group(2)), 1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    return (
-        first,
-        dt.datetime.combine(first, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(nxt, dt.time.min, tzinfo=tz),
-    )
+def _month(request: HttpRequest) -> tuple[dt.date, dt.datetime, dt.datetime]:
+    """The month the page asks for; a malformed one is said and this month shown instead."""
+    today = timezone.localdate()
+    try:
+        return selectors.month_bounds(request.GET.get("month"), today)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return selectors.month_bounds(None, today)
 
 
 @login_required
 @require_GET
 def linkage_overview(request: HttpRequest) -> HttpResponse:
     territory = request_territory(request)
-    first, since, until = month_bounds(request.GET.get("month"), timezone.localdate())
+    first, since, until = _month(request)
     rows = selectors.response_times(territory, since, until)
     calls = selectors.calls_visible(territory).filter(called_at__gte=since, called_at__lt=until)
     user: Any = request.user
@@ -169,7 +161,7 @@ def _calls_sheet(calls: Any, month: str) -> Sheet:
 def linkage_export(request: HttpRequest) -> HttpResponse:
     """The page's two tables (response times, every call of the month) as an Excel file."""
     territory = request_territory(request)
-    first, since, until = month_bounds(request.GET.get("month"), timezone.localdate())
+    first, since, until = _month(request)
     month = first.strftime("%Y-%m")
     rows = selectors.response_times(territory, since, until)
     total = selectors.response_times(territory, since, until, by=())
