@@ -107,3 +107,13 @@ def test_an_alert_to_the_on_duty_staff_waits_for_my_acknowledgement(client, cast
     client.post(f"/api/v1/alerts/{alert.pk}/ack", HTTP_ACCEPT_LANGUAGE="en")
     assert get_tasks(client, worker.user)["counts"]["alerts"] == 0
     assert client.get(item["url"]).status_code == 404
+
+
+def test_a_handled_call_still_opens_for_me_with_no_steps_left(client, called, worker):
+    from wangge.field.linkage.services import handle
+
+    handle(called, worker.user, "已清运")
+    client.force_login(worker.user)
+    page = client.get(f"/m/calls/{called.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert 'data-step="handle"' not in page.content.decode()

@@ -8,9 +8,7 @@ alerts come from their apps' selectors when those apps provide them.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +20,9 @@ from wangge.cases import selectors as case_selectors
 from wangge.cases.actors import Actor
 from wangge.cases.models import Case, CaseSource, CaseStatus, Category
 from wangge.cases.workflow import Transition, allowed_actions
-from wangge.core.errors import NotFound
+from wangge.field.alerts.selectors import open_for
+from wangge.field.linkage.models import LinkageCall
+from wangge.field.linkage.selectors import open_calls_for
 from wangge.org.maps import grid_collection
 from wangge.org.models import Grid
 from wangge.org.territory import Territory
@@ -121,7 +121,7 @@ class CaseTask:
 class Tasks:
     cases: list[CaseTask] = field(default_factory=list)
     verify: list[CaseTask] = field(default_factory=list)
-    linkage: list[Any] = field(default_factory=list)
+    linkage: list[LinkageCall] = field(default_factory=list)
     alerts: list[Any] = field(default_factory=list)
 
     @property
@@ -167,59 +167,34 @@ def case_tasks(territory: Territory, actor: Actor) -> tuple[list[CaseTask], list
     )
 
 
-def _provided(module: str, name: str) -> Callable[..., Any] | None:
-    """A selector another app provides, or None while it does not (yet)."""
-    try:
-        found = getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-    return found if callable(found) else None
-
-
-def linkage_calls(person: Person | None) -> list[Any]:
-    """Open linkage calls for me (empty until the linkage app provides its selector)."""
+def linkage_calls(person: Person | None) -> list[LinkageCall]:
+    """Open linkage calls for me."""
     if person is None:
         return []
-    open_calls_for = _provided("wangge.field.linkage.selectors", "open_calls_for")
-    return list(open_calls_for(person)[:TASK_LIMIT]) if open_calls_for else []
+    return list(open_calls_for(person)[:TASK_LIMIT])
 
 
-def my_call(user: Any, person: Person | None, pk: int) -> Any | None:
+def my_call(user: Any, person: Person | None, pk: int) -> LinkageCall | None:
     """A linkage call addressed to me, open or not (None: no such call for me)."""
-    found = next((c for c in linkage_calls(person) if c.pk == pk), None)
-    if found is not None:
-        return found
-    call_for_user = _provided("wangge.field.linkage.selectors", "call_for_user")
-    if call_for_user is None:
-        return None
-    try:
-        found = call_for_user(user, pk)
-    except NotFound:
-        return None
-    mine = (person is not None and getattr(found, "person_id", None) == person.pk) or getattr(
-        found, "user_id", None
-    ) == user.pk
-    return found if mine else None
+    mine = Q(user_id=user.pk) | Q(person=person) if person is not None else Q(user_id=user.pk)
+    return LinkageCall.objects.select_related("case", "grid").filter(mine, pk=pk).first()
 
 
-def call_steps(call: Any) -> dict[str, bool]:
+def call_steps(call: LinkageCall) -> dict[str, bool]:
     """Which steps of a call are still to take (acknowledge, arrive, handle)."""
-    closed = getattr(call, "handled_at", None) is not None or (
-        getattr(call, "cancelled_at", None) is not None
-    )
+    closed = call.handled_at is not None or call.cancelled_at is not None
     return {
-        "ack": not closed and getattr(call, "acknowledged_at", None) is None,
-        "arrive": not closed and getattr(call, "arrived_at", None) is None,
+        "ack": not closed and call.acknowledged_at is None,
+        "arrive": not closed and call.arrived_at is None,
         "handle": not closed,
     }
 
 
 def open_alerts(person: Person | None) -> list[Any]:
-    """Alerts waiting for my acknowledgement (empty until the alerts app provides them)."""
+    """Alerts waiting for my acknowledgement."""
     if person is None:
         return []
-    open_for = _provided("wangge.field.alerts.selectors", "open_for")
-    return list(open_for(person)[:TASK_LIMIT]) if open_for else []
+    return list(open_for(person)[:TASK_LIMIT])
 
 
 def tasks(territory: Territory, actor: Actor) -> Tasks:
