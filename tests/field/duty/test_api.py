@@ -196,9 +196,7 @@ def test_summary_of_my_day_and_of_people_in_my_territory(api_as, cast):
         "coverage",
     }
     # The operator's territory is the subdistrict: the supervisor is in it.
-    r = api_as("operator").get(
-        "/summary", {"person": cast.supervisor.pk, "date": day.isoformat()}
-    )
+    r = api_as("operator").get("/summary", {"person": cast.supervisor.pk, "date": day.isoformat()})
     assert r.status_code == 200
     assert r.json()["on_duty_minutes"] == 10
     # The south grid's sanitation worker sees only their own grid's people.
