@@ -22,6 +22,7 @@ from wangge.assessment.api import router as assessment_router
 from wangge.assets.api import router as assets_router
 from wangge.cases.api import router as cases_router
 from wangge.core.errors import DomainError
+from wangge.finance.api import router as finance_router
 from wangge.field.alerts.api import router as alerts_router
 from wangge.field.duty.api import router as duty_router
 from wangge.field.handover.api import router as handover_router
@@ -84,6 +85,7 @@ api.add_router("/me", mobile_router)
 api.add_router("/equipment", assets_router)
 api.add_router("/leaders", leaders_router)
 api.add_router("/assessment", assessment_router)
+api.add_router("/finance", finance_router)
 
 
 def error(

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "wangge.field.mobile",
     "wangge.leaders",
     "wangge.assessment",
+    "wangge.finance",
     "wangge.reports",
     "wangge.dashboard",
     "wangge.web",

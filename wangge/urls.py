@@ -19,6 +19,7 @@ urlpatterns = [
     path("equipment/", include("wangge.assets.urls")),
     path("leaders/", include("wangge.leaders.urls")),
     path("assessment/", include("wangge.assessment.urls")),
+    path("finance/", include("wangge.finance.urls")),
     path("reports/", include("wangge.reports.urls")),
     path("dashboard/", include("wangge.dashboard.urls")),
     path("", include("wangge.web.urls")),
