@@ -55,57 +55,9 @@ CHUNK = 50_000
 
 
 def _write(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
-    """Write rows of the given columns; every other column takes its default. COPY on
-    PostgreSQL, executemany elsewhere; streamed in chunks (bounded memory)."""
-    from django.db import connection, transaction
-    from django.utils import timezone
+    from wangge.core.bulk import insert_rows
 
-    now = timezone.now()
-    given = set(columns)
-    extra_cols: list[str] = []
-    extra_vals: list[Any] = []
-    for f in model._meta.concrete_fields:
-        if f.primary_key or f.attname in given:
-            continue
-        if f.attname in ("created_at", "updated_at"):
-            value: Any = now
-        elif f.has_default():
-            value = f.get_default()
-        elif f.null:
-            value = None
-        else:
-            value = ""
-        extra_cols.append(f.column)
-        extra_vals.append(f.get_db_prep_save(value, connection))
-    cols = [model._meta.get_field(c).column for c in columns] + extra_cols
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    tail = tuple(extra_vals)
-    written = 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sql = f"COPY {table} ({', '.join(quote(c) for c in cols)}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row + tail)
-                    written += 1
-            return written
-        sql = (
-            f"INSERT INTO {table} ({', '.join(quote(c) for c in cols)})"
-            f" VALUES ({', '.join(['%s'] * len(cols))})"
-        )
-        adapt = connection.ops.adapt_datetimefield_value
-        batch: list[tuple[Any, ...]] = []
-        for row in rows:
-            batch.append(tuple(adapt(v) if isinstance(v, dt.datetime) else v for v in row) + tail)
-            if len(batch) >= CHUNK:
-                cursor.executemany(sql, batch)
-                written += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            written += len(batch)
-    return written
+    return insert_rows(model, columns, rows)
 
 
 def _ids(model: Any, **filters: Any) -> list[int]:

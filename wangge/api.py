@@ -22,12 +22,12 @@ from wangge.assessment.api import router as assessment_router
 from wangge.assets.api import router as assets_router
 from wangge.cases.api import router as cases_router
 from wangge.core.errors import DomainError
-from wangge.finance.api import router as finance_router
 from wangge.field.alerts.api import router as alerts_router
 from wangge.field.duty.api import router as duty_router
 from wangge.field.handover.api import router as handover_router
 from wangge.field.linkage.api import router as linkage_router
 from wangge.field.mobile.api import router as mobile_router
+from wangge.finance.api import router as finance_router
 from wangge.leaders.api import router as leaders_router
 from wangge.org.api import router as org_router
 from wangge.people.api import router as people_router

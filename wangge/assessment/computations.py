@@ -55,8 +55,13 @@ class Context:
     period: rates.Period
     now: dt.datetime = field(default_factory=timezone.now)
     _figures: dict[str, dict[Any, rates.Figures]] = field(default_factory=dict)
+    # Everyone assessed as staff in the run (set by assess()): duty and inspection figures are
+    # read once for all of them.
+    staff_ids: frozenset[int] = frozenset()
     _duty: dict[int, dict[str, float]] | None = None
     _duty_ids: frozenset[int] = frozenset()
+    _findings: dict[int, dict[str, int]] | None = None
+    _findings_ids: frozenset[int] = frozenset()
 
     def figures_by(self, by: str) -> dict[Any, rates.Figures]:
         if by not in self._figures:
@@ -69,6 +74,19 @@ class Context:
             rows = rates.figures_by(cases, self.period, by, now=self.now, hours=False)
             self._figures[by] = {row.key: row.figures for row in rows}
         return self._figures[by]
+
+    def findings(self, person_ids: list[int]) -> dict[int, dict[str, int]]:
+        """Per person: inspections that found them absent or neglecting the job."""
+        wanted = frozenset(person_ids)
+        if self._findings is not None and wanted <= self._findings_ids:
+            return self._findings
+        if wanted <= self.staff_ids:
+            wanted = self.staff_ids
+        self._findings = leader_selectors.inspection_findings(
+            wanted, self.first_day, self.last_day
+        )
+        self._findings_ids = wanted
+        return self._findings
 
     @property
     def first_day(self) -> dt.date:
@@ -85,6 +103,8 @@ class Context:
         wanted = frozenset(person_ids)
         if self._duty is not None and wanted <= self._duty_ids:
             return self._duty
+        if wanted <= self.staff_ids:
+            wanted = self.staff_ids
         from wangge.field.duty.selectors import duty_days
 
         out: dict[int, dict[str, float]] = {
@@ -226,9 +246,7 @@ def missed_shifts(subject_ids: list[int], period: rates.Period, ctx: Context) ->
     "检查发现问题次数 = 网格长抽查发现脱岗（absent）与在岗不履职（neglect）的次数之和",
 )
 def inspection_findings(subject_ids: list[int], period: rates.Period, ctx: Context) -> Values:
-    found: dict[int, dict[str, int]] = leader_selectors.inspection_findings(
-        subject_ids, ctx.first_day, ctx.last_day
-    )
+    found = ctx.findings(subject_ids)
     return {
         sid: Decimal(
             int(found.get(sid, {}).get("absent", 0)) + int(found.get(sid, {}).get("neglect", 0))

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -46,6 +46,7 @@ from wangge.assessment.models import (
 )
 from wangge.cases import rates
 from wangge.core import audit
+from wangge.core.bulk import insert_rows
 from wangge.core.errors import Conflict, DomainError, Forbidden, NotFound
 from wangge.org.models import Community, HandlingUnit
 from wangge.people.groups import ADMINS, ASSESSORS
@@ -53,7 +54,17 @@ from wangge.people.models import GridRole, Person
 
 User = AbstractBaseUser | AnonymousUser | None
 FEN = Decimal("0.01")
-BATCH = 2000  # rows per INSERT/UPDATE when a run's scores are written
+BATCH = 2000  # rows per UPDATE when a run's manual scores are renamed
+VALUE_PLACES = Decimal("0.0001")  # Score.value's decimal places
+SCORE_FIELDS = [
+    "run_id",
+    "subject_type",
+    "subject_id",
+    "subject_name",
+    "indicator_id",
+    "value",
+    "points",
+]
 
 
 def _user(by_user: User) -> Any:
@@ -255,10 +266,13 @@ def assess(
             field="period",
         )
     ctx = computations.Context(span, now=now)
-    runs = []
-    for item in schemes:
-        runs.append(_assess_one(item, span, ctx, by_user, now))
-    return runs
+    subjects = {item.pk: subjects_of(item, span) for item in schemes}
+    # Everyone assessed as staff this period: their duty and inspection figures are read in
+    # one pass for all the roles' schemes, not one per scheme.
+    ctx.staff_ids = frozenset(
+        row.id for item in schemes if item.subject == Subject.STAFF for row in subjects[item.pk]
+    )
+    return [_assess_one(item, span, ctx, by_user, now, subjects[item.pk]) for item in schemes]
 
 
 @transaction.atomic
@@ -268,6 +282,7 @@ def _assess_one(
     ctx: computations.Context,
     by_user: User,
     now: dt.datetime,
+    subjects: list[SubjectRow],
 ) -> AssessmentRun:
     scheme_check(scheme)
     run = _latest(scheme, span.label)
@@ -278,7 +293,6 @@ def _assess_one(
         run = AssessmentRun.objects.create(
             scheme=scheme, period=span.label, version=1, created_by=user
         )
-    subjects = subjects_of(scheme, span)
     ids = [s.id for s in subjects]
     names = {s.id: s.name for s in subjects}
     # Computed items are replaced wholesale (one DELETE, then bulk inserts): updating a
@@ -289,13 +303,14 @@ def _assess_one(
         for s in run.scores.filter(indicator__kind=IndicatorKind.MANUAL)
     }
     wanted: set[tuple[int, int]] = set()
-    new: list[Score] = []
+    new: list[tuple[Any, ...]] = []
     renamed: list[Score] = []
     for indicator in leaves(scheme):
         manual = indicator.kind == IndicatorKind.MANUAL
         values: computations.Values = {}
         if not manual:
             values = computations.compute(indicator.source, ids, ctx)
+        curve = indicator.curve or {}
         for sid in ids:
             key = (sid, indicator.pk)
             wanted.add(key)
@@ -305,21 +320,13 @@ def _assess_one(
                     kept.subject_name = names[sid]
                     renamed.append(kept)
                 continue
-            score = Score(
-                run=run,
-                subject_type=scheme.subject,
-                subject_id=sid,
-                indicator=indicator,
-                subject_name=names[sid],
-            )
-            if not manual:
-                value = values.get(sid)
-                score.value = value
-                score.points = computations.points_for(
-                    indicator.curve or {}, value, indicator.max_points
-                )
-            new.append(score)
-    Score.objects.bulk_create(new, batch_size=BATCH)
+            value = None if manual else values.get(sid)
+            if value is not None:
+                value = value.quantize(VALUE_PLACES)
+            points = None if manual else computations.points_for(curve, value, indicator.max_points)
+            new.append((run.pk, scheme.subject, sid, names[sid], indicator.pk, value, points))
+    # Plain rows, not model instances: a city's month is over a hundred thousand scores.
+    insert_rows(Score, SCORE_FIELDS, new)
     Score.objects.bulk_update(renamed, ["subject_name"], batch_size=BATCH)
     # Subjects gone since the last draft (e.g. a role that ended) leave the draft.
     gone = [score.pk for key, score in existing.items() if key not in wanted]
@@ -353,20 +360,25 @@ def competition_ranks(totals: list[tuple[Any, Decimal]]) -> list[tuple[Any, Deci
 def rank_run(run: AssessmentRun) -> None:
     """Store each subject's total (sum of its leaf points; an unscored manual item counts 0 in a
     draft) and rank on RunResult rows."""
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    names: dict[int, str] = {}
-    for sid, name, points in run.scores.values_list("subject_id", "subject_name", "points"):
-        totals[sid] += points or Decimal(0)
-        names[sid] = name
-    rows = sorted(totals.items(), key=lambda kv: names[kv[0]])
+    # Summed in the database: a city's month is a hundred thousand scores, twenty thousand
+    # subjects.
+    rows = (
+        run.scores.order_by()
+        .values("subject_id")
+        .annotate(name=Max("subject_name"), total=Sum("points", default=Decimal(0)))
+        .values_list("subject_id", "name", "total")
+    )
+    totals = sorted(
+        ((sid, name, Decimal(total).quantize(FEN, ROUND_HALF_UP)) for sid, name, total in rows),
+        key=lambda row: row[1],
+    )
+    names = {sid: name for sid, name, _ in totals}
     run.results.all().delete()
-    ranked = competition_ranks([(sid, t.quantize(FEN, ROUND_HALF_UP)) for sid, t in rows])
-    RunResult.objects.bulk_create(
-        [
-            RunResult(run=run, subject_id=sid, subject_name=names[sid], total=total, rank=rank)
-            for sid, total, rank in ranked
-        ],
-        batch_size=BATCH,
+    ranked = competition_ranks([(sid, total) for sid, _, total in totals])
+    insert_rows(
+        RunResult,
+        ["run_id", "subject_id", "subject_name", "total", "rank"],
+        ((run.pk, sid, names[sid], total, rank) for sid, total, rank in ranked),
     )
 
 
@@ -534,21 +546,22 @@ def correct(run: AssessmentRun, by_user: User = None, reason: str = "") -> Asses
         correction_of=run,
         reason=reason,
     )
-    Score.objects.bulk_create(
-        Score(
-            run=new,
-            subject_type=s.subject_type,
-            subject_id=s.subject_id,
-            subject_name=s.subject_name,
-            indicator_id=s.indicator_id,
-            value=s.value,
-            points=s.points,
-            evidence=s.evidence,
-            remarks=s.remarks,
-            scored_by_id=s.scored_by_id,
-            scored_at=s.scored_at,
-        )
-        for s in run.scores.all()
+    copied = [
+        "subject_type",
+        "subject_id",
+        "subject_name",
+        "indicator_id",
+        "value",
+        "points",
+        "evidence",
+        "remarks",
+        "scored_by_id",
+        "scored_at",
+    ]
+    insert_rows(
+        Score,
+        ["run_id", *copied],
+        ((new.pk, *row) for row in run.scores.order_by("pk").values_list(*copied)),
     )
     rank_run(new)
     audit.record(

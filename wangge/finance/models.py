@@ -21,7 +21,6 @@ from wangge.core.models import TimeStampedModel
 from wangge.org.models import Subdistrict
 from wangge.people.models import Person, RoleKind
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
@@ -53,7 +52,9 @@ class BudgetProject(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["subdistrict", "year", "name"],
                 name="finance_project_once",
-                violation_error_message=_("This subdistrict already has a project of that name in that year."),
+                violation_error_message=_(
+                    "This subdistrict already has a project of that name in that year."
+                ),
             )
         ]
 
@@ -77,7 +78,10 @@ class Allocation(TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=AllocationKind.choices)
     amount = models.DecimalField(
-        _("amount (yuan)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+        _("amount (yuan)"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=14,
+        decimal_places=2,
     )
     date = models.DateField(_("date"))
     document_no = models.CharField(_("document number"), max_length=100, blank=True)
@@ -121,7 +125,10 @@ class Expenditure(TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=ExpenditureKind.choices)
     amount = models.DecimalField(
-        _("amount (yuan)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+        _("amount (yuan)"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=14,
+        decimal_places=2,
     )
     date = models.DateField(_("date"))
     description = models.CharField(_("description"), max_length=300)
@@ -172,7 +179,8 @@ class PurchaseItem(models.Model):
 
 
 class Payee(TimeStampedModel):
-    """Someone a project pays a monthly wage, from ``start`` to ``end`` (inclusive; open = still)."""
+    """Someone a project pays a monthly wage, from ``start`` to ``end`` (inclusive; open: still
+    paid)."""
 
     project = models.ForeignKey(
         BudgetProject,
@@ -186,7 +194,10 @@ class Payee(TimeStampedModel):
     # The post the wage is for: a grid role, or empty for staff who hold none (a workstation's).
     role = models.CharField(_("role"), max_length=20, choices=RoleKind.choices, blank=True)
     base_wage = models.DecimalField(
-        _("monthly base wage (yuan)"), validators=[MinValueValidator(ZERO)], **MONEY
+        _("monthly base wage (yuan)"),
+        validators=[MinValueValidator(ZERO)],
+        max_digits=14,
+        decimal_places=2,
     )
     start = models.DateField(_("from"))
     end = models.DateField(_("to"), null=True, blank=True)
@@ -281,13 +292,19 @@ class PayrollLine(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=RoleKind.choices, blank=True)
     days = models.PositiveSmallIntegerField(_("days in post"))
-    base = models.DecimalField(_("base wage"), **MONEY)
-    performance = models.DecimalField(_("performance wage"), default=ZERO, **MONEY)
+    base = models.DecimalField(_("base wage"), max_digits=14, decimal_places=2)
+    performance = models.DecimalField(
+        _("performance wage"), default=ZERO, max_digits=14, decimal_places=2
+    )
     # Where the performance part came from: "assessment run 12, rank 3, ×1.2" or "no published
     # assessment".
     performance_source = models.CharField(_("performance source"), max_length=200, blank=True)
     deductions = models.DecimalField(
-        _("deductions"), default=ZERO, validators=[MinValueValidator(ZERO)], **MONEY
+        _("deductions"),
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+        max_digits=14,
+        decimal_places=2,
     )
     deduction_note = models.CharField(_("deduction note"), max_length=300, blank=True)
 

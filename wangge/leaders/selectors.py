@@ -74,6 +74,9 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+MANY_IDS = 1000  # more people than this: one scan of the period, filtered here
+
+
 def inspection_findings(
     person_ids: Iterable[int], first_day: dt.date, last_day: dt.date
 ) -> dict[int, dict[str, int]]:
@@ -83,12 +86,15 @@ def inspection_findings(
     People with no such finding are absent from the dict; both keys are present for the others.
     The assessment turns these counts into deductions.
     """
-    ids = sorted(set(person_ids))
+    ids = set(person_ids)
     if not ids:
         return {}
+    found = Inspection.objects.all()
+    if len(ids) <= MANY_IDS:
+        found = found.filter(person_id__in=sorted(ids))
+    # else: everyone's in one pass, kept below (a long IN list costs more than it saves)
     rows = (
-        Inspection.objects.filter(
-            person_id__in=ids,
+        found.filter(
             finding__in=DEDUCTED_FINDINGS,
             at__gte=_day_start(first_day),
             at__lt=_day_start(last_day + dt.timedelta(days=1)),
@@ -98,6 +104,8 @@ def inspection_findings(
     )
     out: dict[int, dict[str, int]] = {}
     for row in rows:
+        if row["person_id"] not in ids:
+            continue
         counts = out.setdefault(row["person_id"], {f: 0 for f in DEDUCTED_FINDINGS})
         counts[row["finding"]] = row["n"]
     return out
