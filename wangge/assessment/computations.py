@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -41,11 +40,12 @@ from wangge.leaders import selectors as leader_selectors
 
 Values = dict[int, Decimal | None]
 POINTS = Decimal("0.01")
+MANY_IDS = 1000  # more subjects than this: read everyone's rows and keep theirs (no long IN)
 ZERO = Decimal("0")
 
 
-# Groupings whose key may be empty: (by → the case's field).
-_KEYED = {"unit": "handling_unit", "handler": "handler", "reporter": "reporter"}
+# The groupings of the case figures the computations read (fetched together).
+GROUPINGS = ["community", "unit", "handler", "reporter"]
 
 
 @dataclass
@@ -65,14 +65,13 @@ class Context:
 
     def figures_by(self, by: str) -> dict[Any, rates.Figures]:
         if by not in self._figures:
-            # No step hours: no indicator reads them, and they are a Python pass over every
-            # case of the period (most of the time on a city's month).
-            # Only cases with a key: the group "none" scores no one (a narrower scan).
-            cases = Case.objects.all()
-            if by in _KEYED:
-                cases = cases.filter(**{f"{_KEYED[by]}__isnull": False})
-            rows = rates.figures_by(cases, self.period, by, now=self.now, hours=False)
-            self._figures[by] = {row.key: row.figures for row in rows}
+            # Every grouping the assessment reads, in one pass over the cases (no step hours:
+            # no indicator reads them). Cases with no key are in no group: "none" scores no one.
+            wanted = [b for b in GROUPINGS if b not in self._figures]
+            if by not in wanted:
+                wanted.append(by)
+            found = rates.figures_by_keys(Case.objects.all(), self.period, wanted, now=self.now)
+            self._figures.update(found)
         return self._figures[by]
 
     def findings(self, person_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -82,9 +81,7 @@ class Context:
             return self._findings
         if wanted <= self.staff_ids:
             wanted = self.staff_ids
-        self._findings = leader_selectors.inspection_findings(
-            wanted, self.first_day, self.last_day
-        )
+        self._findings = leader_selectors.inspection_findings(wanted, self.first_day, self.last_day)
         self._findings_ids = wanted
         return self._findings
 
@@ -263,30 +260,14 @@ def inspection_findings(subject_ids: list[int], period: rates.Period, ctx: Conte
 def valid_report_rate(subject_ids: list[int], period: rates.Period, ctx: Context) -> Values:
     from wangge.people.models import Person
 
-    users = dict(
-        Person.objects.filter(pk__in=subject_ids, user__isnull=False).values_list("user_id", "pk")
-    )
+    people = Person.objects.filter(user__isnull=False)
+    wanted = set(subject_ids)
+    if len(wanted) <= MANY_IDS:
+        people = people.filter(pk__in=subject_ids)
+    users = {uid: pid for uid, pid in people.values_list("user_id", "pk") if pid in wanted}
     out: Values = {}
-    if "reporter" in rates.GROUPS:  # one grouped query, when rates can group by reporter
-        table = ctx.figures_by("reporter")
-        found = {users[uid]: f for uid, f in table.items() if uid in users}
-    else:
-        # rates.figures_by has no grouping by reporter yet: one figures() per person who
-        # reported in the period (a query to find them first).
-        reporters = (
-            Case.objects.filter(
-                Q(reported_at__gte=period.start, reported_at__lt=period.end),
-                reporter_id__in=list(users),
-            )
-            .values_list("reporter_id", flat=True)
-            .distinct()
-        )
-        found = {
-            users[uid]: rates.figures(
-                Case.objects.filter(reporter_id=uid), period, now=ctx.now, hours=False
-            )
-            for uid in set(reporters)
-        }
+    table = ctx.figures_by("reporter")  # by the reporter's login
+    found = {users[uid]: f for uid, f in table.items() if uid in users}
     for person_id, f in found.items():
         share = rates.rate(f.filed, f.reported)
         out[person_id] = None if share is None else min(Decimal(1), share)
