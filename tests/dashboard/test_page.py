@@ -313,3 +313,23 @@ def test_a_long_table_shows_only_the_lowest_on_time_rates(client, cast, today, m
     # south 0% then east 50%; west (nothing to close) is left out
     assert keys == [str(cast.south.pk), str(cast.east.pk)]
     assert "The 2 lowest on-time closure rates of 3" in text_of(html)
+
+
+@pytest.mark.django_db
+def test_the_minute_job_recomputes_the_panels_of_watched_dashboards(client, cast, today):
+    """The job refreshes what screens show, in their language, before they ask again: a new
+    case reaches a watched panel through the job, and a dashboard nobody opened costs nothing."""
+    from wangge.dashboard.tasks import warm_dashboard_panels
+    from wangge.dashboard.views import warm_panels
+
+    assert warm_panels() == 0  # nobody watching
+    login(client, "operator")
+    assert kpi(client.get("/dashboard/panel/states/").content.decode(), "today-reported") == "5"
+    make(cast.east, S.REPORTED, timezone.now())
+    assert warm_dashboard_panels.call_local() == len(PANELS)
+    assert kpi(client.get("/dashboard/panel/states/").content.decode(), "today-reported") == "6"
+    # The operator's panels were warmed in English (their language), not the default Chinese.
+    assert "Reported" in client.get("/dashboard/panel/states/").content.decode()
+    login(client, "supervisor")  # another territory: its own figures, never the operator's
+    assert kpi(client.get("/dashboard/panel/states/").content.decode(), "today-reported") == "4"
+    assert warm_panels() == 2 * len(PANELS)

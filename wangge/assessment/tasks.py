@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
+
+from wangge.core.jobs import local_crontab
 
 
 def previous_month(today: dt.date) -> str:
@@ -13,7 +14,7 @@ def previous_month(today: dt.date) -> str:
     return f"{first:%Y-%m}"
 
 
-@db_periodic_task(crontab(day="1", hour="2", minute="0"))
+@db_periodic_task(local_crontab(day="1", hour="2", minute="0"))
 def assess_last_month_task() -> int:
     """On the 1st at 02:00: draft (or recompute the drafts of) the month before."""
     from django.utils import timezone

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from wangge.core.jobs import local_crontab
 
-@db_periodic_task(crontab(minute="*/15"))
+
+@db_periodic_task(local_crontab(minute="*/15"))
 def flag_overdue_task() -> int:
     from wangge.cases.services import flag_overdue
 

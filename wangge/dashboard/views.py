@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -171,18 +171,91 @@ def _cached(key: str, build: Callable[[], Any], seconds: int | None = None) -> A
     return value
 
 
+def _render_panel(name: str, territory: Territory, wall: bool, request: HttpRequest | None) -> str:
+    context = _panel_context(name, territory, timezone.now())
+    return render_to_string(
+        f"dashboard/panels/{name}.html",
+        {"p": context, "refresh": REFRESH_SECONDS, "wall": wall},
+        request=request,
+    )
+
+
+def _panel_key(name: str, territory: Territory, wall: bool) -> str:
+    return f"panel:{name}:{int(wall)}:{_territory_key(territory)}"
+
+
 def panel_html(request: HttpRequest, name: str, territory: Territory, wall: bool) -> SafeString:
     """One panel rendered (its template with the panel's figures), cached per territory."""
-
-    def build() -> str:
-        context = _panel_context(name, territory, timezone.now())
-        return render_to_string(
-            f"dashboard/panels/{name}.html",
-            {"p": context, "refresh": REFRESH_SECONDS, "wall": wall},
-            request=request,
+    _remember_viewer(territory, wall)
+    return mark_safe(
+        _cached(
+            _panel_key(name, territory, wall), lambda: _render_panel(name, territory, wall, request)
         )
+    )
 
-    return mark_safe(_cached(f"panel:{name}:{int(wall)}:{_territory_key(territory)}", build))
+
+# --- keeping the panels warm ---------------------------------------------------------------
+# A job (dashboard.tasks.warm_panels) recomputes, every minute, the panels of each territory
+# whose dashboard was open in the last VIEWER_SECONDS, so a screen's request is served from the
+# cache instead of aggregating a city's cases while the operator waits. Without the job (no
+# worker running) a request computes what is missing, as before.
+VIEWERS_KEY = "dashboard:viewers"
+VIEWER_SECONDS = 15 * 60
+# A warmed panel outlives the job's minute, so a request never finds it gone between two runs.
+WARM_SECONDS = 3 * REFRESH_SECONDS
+
+
+def _territory_payload(territory: Territory) -> dict[str, Any]:
+    return {
+        "everything": territory.everything,
+        "district_ids": sorted(territory.district_ids),
+        "subdistrict_ids": sorted(territory.subdistrict_ids),
+        "community_ids": sorted(territory.community_ids),
+        "grid_ids": sorted(territory.grid_ids),
+    }
+
+
+def _remember_viewer(territory: Territory, wall: bool) -> None:
+    """Note that this territory's dashboard is being watched (at most one write a minute)."""
+    if CACHE_SECONDS <= 0:
+        return
+    now = timezone.now().timestamp()
+    key = f"{_territory_key(territory)}:{get_language()}:{int(wall)}"
+    viewers: dict[str, dict[str, Any]] = cache.get(VIEWERS_KEY) or {}
+    seen = viewers.get(key, {}).get("seen", 0)
+    if now - seen < REFRESH_SECONDS:
+        return
+    viewers = {k: v for k, v in viewers.items() if now - v["seen"] < VIEWER_SECONDS}
+    viewers[key] = {
+        "territory": _territory_payload(territory),
+        "language": get_language(),
+        "wall": wall,
+        "seen": now,
+    }
+    cache.set(VIEWERS_KEY, viewers, VIEWER_SECONDS)
+
+
+def warm_panels() -> int:
+    """Recompute and cache every panel of every territory watched lately; returns how many."""
+    now = timezone.now().timestamp()
+    viewers: dict[str, dict[str, Any]] = cache.get(VIEWERS_KEY) or {}
+    done = 0
+    for viewer in viewers.values():
+        if now - viewer["seen"] >= VIEWER_SECONDS:
+            continue
+        raw = viewer["territory"]
+        territory = Territory(
+            everything=bool(raw["everything"]),
+            **{k: frozenset(raw[k]) for k in raw if k != "everything"},
+        )
+        with translation.override(viewer["language"]):
+            language = get_language()
+            for name in PANELS:
+                html = _render_panel(name, territory, bool(viewer["wall"]), None)
+                full = f"dashboard:{_panel_key(name, territory, bool(viewer['wall']))}:{language}"
+                cache.set(full, html, WARM_SECONDS)
+                done += 1
+    return done
 
 
 @login_required

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from wangge.core.jobs import local_crontab
 
-@db_periodic_task(crontab(minute="*"))
+
+@db_periodic_task(local_crontab(minute="*"))
 def chase_alerts_task() -> int:
     from wangge.field.alerts.services import chase_alerts
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from wangge.core.jobs import local_crontab
 
-@db_periodic_task(crontab(minute="30", hour="0"))
+
+@db_periodic_task(local_crontab(minute="30", hour="0"))
 def record_days_task() -> int:
     """At 00:30: store yesterday's duty day of every member of staff."""
     from django.utils import timezone
