@@ -82,6 +82,7 @@ def page(browser):
 # limits, working calendar, the default taxonomy).
 DATA_MIGRATIONS = (
     "wangge.people.migrations.0002_defaults",
+    "wangge.people.migrations.0005_default_duties",
     "wangge.cases.migrations.0002_defaults",
     "wangge.cases.migrations.0005_default_taxonomy",
     "wangge.field.linkage.migrations.0002_default_rules",

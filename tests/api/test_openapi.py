@@ -8,6 +8,7 @@ import re
 from tests.api.conftest import BASE
 
 PATHS = [
+    "/api/v1/people/turnover",
     "/api/v1/org/tree",
     "/api/v1/grids",
     "/api/v1/grids/check",

@@ -71,8 +71,13 @@ class GridRoleAdmin(admin.ModelAdmin):
 
 @admin.register(StaffingStandard)
 class StaffingStandardAdmin(admin.ModelAdmin):
-    list_display = ["role", "per_grid"]
+    list_display = ["role", "per_grid", "duties_excerpt"]
     list_editable = ["per_grid"]
+    fields = ["role", "per_grid", "duties"]
+
+    @admin.display(description=_("duties"))
+    def duties_excerpt(self, obj: StaffingStandard) -> str:
+        return obj.duties if len(obj.duties) <= 40 else obj.duties[:40] + "…"
 
 
 @admin.register(LeaderPost)

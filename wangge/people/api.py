@@ -6,16 +6,21 @@ and need master-data rights (people.permissions).
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from django.utils import timezone
+from django.utils.translation import gettext
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from wangge.core.errors import DomainError, NotFound
 from wangge.core.schemas import errors
 from wangge.org.selectors import grid_get
 from wangge.org.territory import request_territory
-from wangge.people import selectors, services
+from wangge.people import selectors, services, turnover
 from wangge.people.models import GridRole, Person, RoleKind
 from wangge.people.permissions import require_master_data
 from wangge.people.schemas import (
@@ -46,6 +51,158 @@ def people(
     found = filters.apply(selectors.persons_visible(request_territory(request)))
     items = found[page.offset : page.offset + page.limit]
     return {"count": found.count(), "items": [person_out(p) for p in items]}
+
+
+class TurnoverQuery(Schema):
+    """Text, parsed by people.turnover, so that a bad date gets a message naming the format."""
+
+    subdistrict: str = Field(
+        "",
+        description="9-digit subdistrict code (or its name); may be left out when the territory"
+        " holds one subdistrict",
+    )
+    date_from: str = Field("", alias="from", description="first day, YYYY-MM-DD; 1 January")
+    date_to: str = Field("", alias="to", description="last day included, YYYY-MM-DD; today")
+
+
+class RoleTurnoverOut(Schema):
+    role: str
+    role_label: str
+    headcount_start: int = Field(..., description=turnover.TURNOVER_DEFINITIONS["headcount_start"])
+    headcount_end: int = Field(..., description=turnover.TURNOVER_DEFINITIONS["headcount_end"])
+    average_headcount: float = Field(
+        ..., description=turnover.TURNOVER_DEFINITIONS["average_headcount"]
+    )
+    hires: int = Field(..., description=turnover.TURNOVER_DEFINITIONS["hires"])
+    departures: int = Field(..., description=turnover.TURNOVER_DEFINITIONS["departures"])
+    turnover_rate: float | None = Field(
+        ..., description=turnover.TURNOVER_DEFINITIONS["turnover_rate"]
+    )
+    average_tenure_days: float | None = Field(
+        ..., description=turnover.TURNOVER_DEFINITIONS["average_tenure_days"]
+    )
+
+
+class MonthTurnoverOut(Schema):
+    month: str = Field(..., description="YYYY-MM")
+    hires: dict[str, int] = Field(..., description="role → hires in the month")
+    departures: dict[str, int] = Field(..., description="role → departures in the month")
+    total_hires: int = Field(..., description="people hired in the month")
+    total_departures: int = Field(..., description="people who left in the month")
+
+
+class OpenPostOut(Schema):
+    grid: str = Field(..., description="15-digit grid code")
+    grid_name: str
+    community_name: str
+    role: str
+    role_label: str
+    opened: dt.date = Field(..., description=turnover.TURNOVER_DEFINITIONS["opened"])
+    filled: dt.date | None = Field(..., description=turnover.TURNOVER_DEFINITIONS["filled"])
+    days_open: int = Field(..., description=turnover.TURNOVER_DEFINITIONS["days_open"])
+
+
+class TurnoverOut(Schema):
+    subdistrict: str = Field(..., description="9-digit subdistrict code")
+    subdistrict_name: str
+    start: dt.date
+    end: dt.date
+    roles: list[RoleTurnoverOut] = Field(..., description="one per role, in the roles' order")
+    months: list[MonthTurnoverOut]
+    headcount_start: int = Field(..., description="people holding any role on the first day")
+    headcount_end: int = Field(..., description="people holding any role on the last day")
+    average_headcount: float = Field(..., description="all roles, counting people")
+    hires: int = Field(..., description=turnover.TURNOVER_DEFINITIONS["hires"])
+    departures: int = Field(..., description=turnover.TURNOVER_DEFINITIONS["departures"])
+    turnover_rate: float | None = Field(
+        ..., description=turnover.TURNOVER_DEFINITIONS["turnover_rate"]
+    )
+    average_tenure_days: float | None = Field(
+        ..., description=turnover.TURNOVER_DEFINITIONS["average_tenure_days"]
+    )
+    temporary_share: float | None = Field(
+        ..., description=turnover.TURNOVER_DEFINITIONS["temporary_share"]
+    )
+    open_posts: list[OpenPostOut] = Field(
+        ..., description=turnover.TURNOVER_DEFINITIONS["open_post"]
+    )
+    open_at_end: int = Field(..., description=turnover.TURNOVER_DEFINITIONS["open_at_end"])
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+# Before /people/{person_id}, so that "turnover" is never read as a person's id.
+@router.get("/people/turnover", response={200: TurnoverOut, **errors(400, 401, 404, 422)})
+def people_turnover(request: HttpRequest, params: Query[TurnoverQuery]) -> dict[str, Any]:
+    """Hires, departures, turnover rate, tenure and open posts of a subdistrict's grid staff over
+    a period (default: this year so far); the definitions are in each field's description."""
+    start, end = turnover.parse_period(params.date_from, params.date_to, today=timezone.localdate())
+    sub = turnover.subdistrict_pick(request_territory(request), params.subdistrict)
+    if sub is None:
+        choices = ", ".join(
+            f"{s.full_code} {s.name}"
+            for s in turnover.subdistrict_choices(request_territory(request))
+        )
+        raise DomainError(
+            gettext("Choose a subdistrict (subdistrict=<9-digit code>): %(choices)s.")
+            % {"choices": choices},
+            field="subdistrict",
+        )
+    figures = turnover.turnover(sub, start, end)
+    return {
+        "subdistrict": sub.full_code,
+        "subdistrict_name": sub.name,
+        "start": figures.start,
+        "end": figures.end,
+        "roles": [
+            {
+                "role": r.role,
+                "role_label": r.role_label,
+                "headcount_start": r.headcount_start,
+                "headcount_end": r.headcount_end,
+                "average_headcount": float(r.average_headcount),
+                "hires": r.hires,
+                "departures": r.departures,
+                "turnover_rate": _number(r.turnover_rate),
+                "average_tenure_days": _number(r.average_tenure_days),
+            }
+            for r in figures.roles
+        ],
+        "months": [
+            {
+                "month": m.month,
+                "hires": m.hires,
+                "departures": m.departures,
+                "total_hires": m.total_hires,
+                "total_departures": m.total_departures,
+            }
+            for m in figures.months
+        ],
+        "headcount_start": figures.headcount_start,
+        "headcount_end": figures.headcount_end,
+        "average_headcount": float(figures.average_headcount),
+        "hires": figures.hires,
+        "departures": figures.departures,
+        "turnover_rate": _number(figures.turnover_rate),
+        "average_tenure_days": _number(figures.average_tenure_days),
+        "temporary_share": _number(figures.temporary_share),
+        "open_posts": [
+            {
+                "grid": p.grid_code,
+                "grid_name": p.grid_name,
+                "community_name": p.community_name,
+                "role": p.role,
+                "role_label": p.role_label,
+                "opened": p.opened,
+                "filled": p.filled,
+                "days_open": p.days_open,
+            }
+            for p in figures.open_posts
+        ],
+        "open_at_end": figures.open_at_end,
+    }
 
 
 @router.get("/people/{person_id}", response={200: PersonDetailOut, **errors(401, 404, 422)})

@@ -226,6 +226,14 @@ class StaffingStandard(models.Model):
     per_grid = models.PositiveSmallIntegerField(
         _("people per grid"), validators=[MinValueValidator(0)]
     )
+    duties = models.TextField(
+        _("duties"),
+        blank=True,
+        help_text=_(
+            "What people in this role are responsible for; the annual self-evaluation"
+            " report prints it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("staffing standard")

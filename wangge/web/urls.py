@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangge.web import views
+from wangge.web import turnover_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("grids/<str:code>/", views.grid_detail, name="grid"),
     path("org/", views.org_view, name="org"),
     path("people/", views.people_view, name="people"),
+    path("people/turnover/", turnover_views.turnover_view, name="turnover"),
+    path("people/turnover/export.xlsx", turnover_views.turnover_export, name="turnover_export"),
     path("inbox/", views.inbox_view, name="inbox"),
     path("events/", views.events, name="events"),
 ]
