@@ -12,4 +12,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.bulletin_download,
         name="bulletin",
     ),
+    path("self-evaluation/", views.self_evaluation_pick, name="self_evaluation_pick"),
+    re_path(
+        r"^self-evaluation/(?P<code>\d{3}|\d{9})/(?P<year>\d{4})\.(?P<ext>docx|pdf)$",
+        views.self_evaluation_download,
+        name="self_evaluation",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""The reports pages: the months with their bulletin downloads (Word, PDF, addressed copies)."""
+"""The reports pages: the months with their bulletin downloads (Word, PDF, addressed copies)
+and the annual self-evaluation report of a subdistrict (Word, PDF)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,40 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from wangge.core.errors import DomainError, NotFound
-from wangge.people.groups import ADMINS, ASSESSORS, OPERATOR_DISPATCH, OPERATOR_INTAKE
+from wangge.finance.selectors import project_years, projects_visible
+from wangge.org.selectors import subdistricts_visible
+from wangge.org.territory import request_territory
+from wangge.people.groups import (
+    ADMINS,
+    ASSESSORS,
+    FINANCE,
+    LEADERS,
+    OPERATOR_DISPATCH,
+    OPERATOR_INTAKE,
+)
 from wangge.reports import bulletin as bulletins
+from wangge.reports import self_evaluation as evaluations
 from wangge.reports.document import render as render_document
 from wangge.reports.ranking import COMMUNITY, NoRun, fetch
 
 READERS = frozenset({ASSESSORS, ADMINS, OPERATOR_INTAKE, OPERATOR_DISPATCH})
+# The self-evaluation report is also the finance staff's and the grid leaders'.
+EVALUATION_READERS = READERS | {FINANCE, LEADERS}
 MONTHS_LISTED = 12
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -35,9 +57,24 @@ def may_read_reports(user: Any) -> bool:
     return bool(user.is_superuser or user.groups.filter(name__in=READERS).exists())
 
 
+def may_read_self_evaluation(user: Any) -> bool:
+    """Those who read the bulletins, the finance staff and the grid leaders."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or user.groups.filter(name__in=EVALUATION_READERS).exists())
+
+
 def _require_reader(request: HttpRequest) -> None:
     if not may_read_reports(request.user):
         raise PermissionDenied("the reports are for the assessment group, operators and admins")
+
+
+def _require_evaluation_reader(request: HttpRequest) -> None:
+    if not may_read_self_evaluation(request.user):
+        raise PermissionDenied(
+            "the self-evaluation report is for the assessment group, operators, finance staff,"
+            " grid leaders and admins"
+        )
 
 
 @dataclass(frozen=True)
@@ -75,10 +112,23 @@ def _month_row(period: str) -> MonthRow:
     return MonthRow(period, True, ranking.published, ranking.version)
 
 
-@login_required
-@require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+def _evaluation_context(request: HttpRequest, error: str = "") -> dict[str, Any]:
+    """The self-evaluation section: the subdistricts of the user's territory, the years with a
+    budget project there (and last year), what was chosen, and the error to show."""
+    territory = request_territory(request)
+    subdistricts = list(subdistricts_visible(territory))
+    years = set(project_years(projects_visible(territory)))
+    years.add(timezone.localdate().year - 1)
+    return {
+        "evaluation_subdistricts": [(s.full_code, s.name) for s in subdistricts],
+        "evaluation_years": sorted(years, reverse=True),
+        "evaluation_chosen": request.GET.get("subdistrict", ""),
+        "evaluation_year": request.GET.get("year", ""),
+        "evaluation_error": error,
+    }
+
+
+def _bulletin_context(request: HttpRequest) -> dict[str, Any]:
     periods = set(_months(timezone.localdate())) | set(_assessed_months())
     chosen = request.GET.get("month", "")
     if chosen:
@@ -87,18 +137,29 @@ def report_list(request: HttpRequest) -> HttpResponse:
             periods.add(chosen)
         except DomainError:
             chosen = ""
-    return render(
-        request,
-        "reports/list.html",
-        {
-            "months": [_month_row(p) for p in sorted(periods, reverse=True)],
-            "chosen": chosen,
-            "audiences": list(bulletins.AUDIENCES),
-            "roles": {
-                code: bulletins.ROLE_NAMES[a.role] for code, a in bulletins.AUDIENCES.items()
-            },
-        },
-    )
+    return {
+        "months": [_month_row(p) for p in sorted(periods, reverse=True)],
+        "chosen": chosen,
+        "audiences": list(bulletins.AUDIENCES),
+        "roles": {code: bulletins.ROLE_NAMES[a.role] for code, a in bulletins.AUDIENCES.items()},
+    }
+
+
+def _list_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+    bulletin_reader = may_read_reports(request.user)
+    context: dict[str, Any] = {"bulletin_reader": bulletin_reader}
+    if bulletin_reader:
+        context.update(_bulletin_context(request))
+    context.update(_evaluation_context(request, error))
+    return render(request, "reports/list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    if not (may_read_reports(request.user) or may_read_self_evaluation(request.user)):
+        raise PermissionDenied("the reports are for the assessment group, operators and admins")
+    return _list_page(request)
 
 
 @login_required
@@ -110,6 +171,48 @@ def bulletin_download(request: HttpRequest, period: str, ext: str) -> HttpRespon
         doc = bulletins.bulletin(period, audience)
         data = render_document(doc, ext)
         name = bulletins.file_name(period, audience, ext)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except DomainError as exc:
+        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=CONTENT_TYPES[ext])
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+@require_GET
+def self_evaluation_pick(request: HttpRequest) -> HttpResponse:
+    """The form's target: check the choice, then send the browser to the download's address;
+    a bad choice is shown on the reports page."""
+    _require_evaluation_reader(request)
+    code = request.GET.get("subdistrict", "")
+    year = request.GET.get("year", "")
+    ext = request.GET.get("format", "docx")
+    try:
+        if ext not in CONTENT_TYPES:
+            raise DomainError(
+                gettext("%(format)s is not a format: choose docx (Word) or pdf")
+                % {"format": repr(ext)},
+                field="format",
+            )
+        subdistrict = evaluations.subdistrict_for(code, request_territory(request))
+        label = bulletins.Period.year(year).label
+    except DomainError as exc:
+        return _list_page(request, exc.message, status=404 if isinstance(exc, NotFound) else 400)
+    url = reverse("reports:self_evaluation", args=[subdistrict.full_code, label, ext])
+    return HttpResponseRedirect(url)
+
+
+@login_required
+@require_GET
+def self_evaluation_download(request: HttpRequest, code: str, year: str, ext: str) -> HttpResponse:
+    _require_evaluation_reader(request)
+    try:
+        subdistrict = evaluations.subdistrict_for(code, request_territory(request))
+        doc = evaluations.self_evaluation(subdistrict, year)
+        data = render_document(doc, ext)
+        name = evaluations.file_name(subdistrict, year, ext)
     except NotFound as exc:
         raise Http404(exc.message) from None
     except DomainError as exc:

@@ -11,6 +11,7 @@ from wangge.demo.builder import build
 from wangge.demo.cases import generate_cases
 from wangge.demo.duty import build_duty
 from wangge.demo.equipment import build_equipment
+from wangge.demo.finance import build_finance
 from wangge.demo.leaders import build_leaders
 from wangge.demo.linkage import build_linkage
 from wangge.org.models import Grid
@@ -58,6 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(build_leaders(timezone.now()))
         # Last: the assessment reads the cases, duty, linkage and inspections made above.
         self.stdout.write(build_assessment(timezone.now()))
+        # After the assessment: this year's wage sheets take its published performance wages.
+        self.stdout.write(build_finance(timezone.now()))
         self.stdout.write("")
         self.stdout.write("Logins (demo passwords — change them before real use):")
         width = max(len(u) for u, _, _ in result.logins)
