@@ -8,6 +8,16 @@ import re
 from tests.api.conftest import BASE
 
 PATHS = [
+    "/api/v1/finance/payroll/lines/{line_id}",
+    "/api/v1/finance/payroll/{project_id}/{month}",
+    "/api/v1/finance/payroll/{project_id}/{month}/approve",
+    "/api/v1/finance/payroll/{project_id}/{month}/draft",
+    "/api/v1/finance/payroll/{project_id}/{month}/lock",
+    "/api/v1/finance/payroll/{project_id}/{month}/reopen",
+    "/api/v1/finance/projects",
+    "/api/v1/finance/projects/{project_id}",
+    "/api/v1/finance/projects/{project_id}/allocations",
+    "/api/v1/finance/projects/{project_id}/expenditures",
     "/api/v1/people/turnover",
     "/api/v1/org/tree",
     "/api/v1/grids",

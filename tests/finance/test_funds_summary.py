@@ -8,6 +8,8 @@ The seed: 62.53万元 = 59.75万 initial budget + 2.78万 fiscal adjustment; wag
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -16,7 +18,14 @@ from tests.factories import PersonFactory, SubdistrictFactory
 from wangge.assets.services import equipment_create
 from wangge.finance import services
 from wangge.finance.models import Payroll, PayrollLine, PayrollStatus
-from wangge.finance.selectors import FUNDS_DEFINITIONS, FundsSummary, funds_summary, to_wan
+from wangge.finance.selectors import (
+    FUNDS_DEFINITIONS,
+    FUNDS_DEFINITIONS_ZH,
+    PAID_MONTHLY_DEFINITION_ZH,
+    FundsSummary,
+    funds_summary,
+    to_wan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,8 +195,37 @@ def test_a_year_without_projects_is_empty_and_has_no_rate(cast, year_2019):
     assert set(s.spent_by_kind) == {"wages", "equipment", "other"}
 
 
+def test_paid_monthly_is_the_size_of_most_months_sheets(cast, year_2019):
+    s = funds_summary(cast.subdistrict, 2019)
+    assert s.paid_monthly == 3  # January 2, February and March 3
+    # a mid-month replacement: the leaver and the successor are both on July's sheet
+    months = {f"2019-{m:02d}": 20 for m in range(1, 13)} | {"2019-07": 21}
+    assert replace(s, paid_per_month=months).paid_monthly == 20
+    assert max(months.values()) == 21
+
+
+def test_paid_monthly_on_a_tie_is_the_larger_and_0_without_sheets(cast, year_2019):
+    s = funds_summary(cast.subdistrict, 2019)
+    tie = {"2019-01": 19, "2019-02": 19, "2019-03": 20, "2019-04": 20, "2019-05": 21}
+    assert replace(s, paid_per_month=tie).paid_monthly == 20
+    assert funds_summary(cast.subdistrict, 2018).paid_monthly == 0
+
+
 def test_every_figure_has_a_definition():
     assert set(FUNDS_DEFINITIONS) == set(FundsSummary.__dataclass_fields__)
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def test_every_figure_has_a_chinese_definition():
+    assert set(FUNDS_DEFINITIONS_ZH) == set(FUNDS_DEFINITIONS)
+    for name, text in [*FUNDS_DEFINITIONS_ZH.items(), ("paid_monthly", PAID_MONTHLY_DEFINITION_ZH)]:
+        assert CJK.search(text), name
+        assert not ENGLISH_WORD.search(text), name
+    assert "支出合计 ÷ 到位资金合计" in FUNDS_DEFINITIONS_ZH["execution_rate"]
+    assert PAID_MONTHLY_DEFINITION_ZH.startswith("各月工资表人数的众数（多数月份的发放人数）")
 
 
 @pytest.mark.parametrize(

@@ -184,10 +184,10 @@ def test_performance_comes_from_the_published_assessment(cast, project, staff):
     sheet = payroll.payroll_draft(project, "2019-05", by_user=None)
     z, li_line, w = line_of(sheet, zhang), line_of(sheet, li), line_of(sheet, wang)
     assert z.performance == D("1200.00")
-    assert z.performance_source == "assessment 2019-05 rank 1 of 2, band ≥90 ×1.20"
+    assert z.performance_source == "2019-05考核第1名（共2人），档次≥90，系数×1.20"
     assert li_line.performance == D("1000.00")
-    assert li_line.performance_source == "assessment 2019-05 rank 2 of 2, band 80–90 ×1.00"
-    assert (w.performance, w.performance_source) == (D("0.00"), "no published assessment")
+    assert li_line.performance_source == "2019-05考核第2名（共2人），档次80–90，系数×1.00"
+    assert (w.performance, w.performance_source) == (D("0.00"), "当月无已发布的考核结果")
     assert z.net == D("4300.00")
 
 
@@ -198,7 +198,7 @@ def test_without_a_published_assessment_performance_is_zero_with_the_reason(cast
     run.save()
     sheet = payroll.payroll_draft(project, "2019-05", by_user=None)
     assert {(line.performance, line.performance_source) for line in sheet.lines.all()} == {
-        (D("0.00"), "no published assessment")
+        (D("0.00"), "当月无已发布的考核结果")
     }
 
 
@@ -228,7 +228,7 @@ def test_regenerating_a_draft_keeps_deductions_and_follows_the_payees(cast, proj
     li_line = line_of(again, li)  # the performance set by hand stays
     assert (li_line.performance, li_line.performance_source) == (
         D("300.00"),
-        "manual: 区里补发的考核工资",
+        "手工录入：区里补发的考核工资",
     )
     assert not again.lines.filter(person=wang).exists()
     assert AuditEntry.objects.filter(action="payroll.regenerate").count() == 1
@@ -328,7 +328,7 @@ def test_locking_books_one_wage_expenditure_of_the_net_total(cast, project, staf
         ExpenditureKind.WAGES,
         D("6322.58"),
         dt.date(2019, 5, 31),
-        "Wages 2019-05 (3 people)",
+        "2019-05 工资（3人）",
     )
     assert sheet.status == PayrollStatus.LOCKED and sheet.expenditure == spent
     assert sheet.locked_by == cast.admin_user

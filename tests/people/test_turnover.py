@@ -14,6 +14,7 @@ A hand-built subdistrict, 2019, with the standard set to one supervisor and one 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -31,6 +32,7 @@ from wangge.org.territory import Territory
 from wangge.people.models import StaffingStandard
 from wangge.people.turnover import (
     TURNOVER_DEFINITIONS,
+    TURNOVER_DEFINITIONS_ZH,
     OpenPost,
     parse_period,
     subdistrict_pick,
@@ -362,3 +364,11 @@ def test_every_figure_has_a_definition():
         "open_at_end",
     ):
         assert TURNOVER_DEFINITIONS[name]
+
+
+def test_every_definition_has_a_chinese_one():
+    assert set(TURNOVER_DEFINITIONS_ZH) == set(TURNOVER_DEFINITIONS)
+    for name, text in TURNOVER_DEFINITIONS_ZH.items():
+        assert re.search(r"[\u4e00-\u9fff]", text), name
+        assert not re.search(r"[A-Za-z]{2,}", text), name
+    assert "离职人数 ÷ 平均在岗人数" in TURNOVER_DEFINITIONS_ZH["turnover_rate"]

@@ -8,6 +8,7 @@ cases in 2018 and 2019, one linkage call, and the cast's staff plus a police off
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from wangge.cases.selectors import cases_visible
 from wangge.core.errors import DomainError, NotFound
 from wangge.field.duty.models import DutyDay
 from wangge.field.linkage.models import LinkageCall
+from wangge.finance import payroll as payroll_module
 from wangge.finance.models import (
     Allocation,
     BudgetProject,
@@ -30,9 +32,17 @@ from wangge.finance.models import (
     PayrollLine,
     PurchaseItem,
 )
+from wangge.finance.selectors import (
+    FUNDS_DEFINITIONS,
+    PAID_MONTHLY_DEFINITION,
+    PAID_MONTHLY_DEFINITION_ZH,
+    WAN_DEFINITION,
+    funds_summary,
+)
 from wangge.org.territory import Territory
 from wangge.people.models import GridRole, StaffingStandard
 from wangge.people.services import role_assign
+from wangge.people.turnover import TURNOVER_DEFINITIONS, TURNOVER_DEFINITIONS_ZH, turnover_year
 from wangge.reports.document import Document, Paragraph, Table
 from wangge.reports.models import ProblemThresholds
 from wangge.reports.self_evaluation import equipment_held, self_evaluation, subdistrict_for
@@ -269,12 +279,104 @@ def test_area_grids_per_community_and_staff_per_role(year2019):
 def test_wages_equipment_and_what_is_held_at_year_end(year2019):
     text = text_of(self_evaluation(year2019.cast.subdistrict, 2019))
     assert "按月、及时发放了2名网格员工资，全年共发放2个月" in text
-    assert "新招录网格员1名" in text
+    # the year's hires of grid staff, as in 一(一) (the cast on 1 January, the police officer
+    # in March), not the wage project's new payees (only the police officer)
+    assert "新招录网格员3名" in text
     assert "购置了电脑2台" in text
     # the retired computer and the one bought in 2020 are not counted
     assert "共配备电脑2台" in text
     assert equipment_held(year2019.cast.subdistrict, 2019) == {"computer": 2}
     assert equipment_held(year2019.cast.subdistrict, 2018) == {"computer": 1}
+
+
+def appendix_row(doc: Document, what: str) -> list:
+    return next(row for row in table_with(doc, "数值").rows if row[1] == what)
+
+
+def add_sheet(year: Year, month: str, people: list) -> None:
+    sheet = Payroll.objects.create(project=year.project, month=month, status="locked")
+    for person in people:
+        PayrollLine.objects.create(payroll=sheet, person=person, days=30, base=Decimal("3000"))
+
+
+def test_paid_monthly_is_the_size_of_most_months_sheets_not_the_largest(year2019):
+    cast, police = year2019.cast, year2019.police
+    for month in ("2019-04", "2019-05", "2019-06", "2019-08"):
+        add_sheet(year2019, month, [cast.supervisor, police])
+    # July: the sanitation worker replaced someone mid-month, so three people are on the sheet
+    add_sheet(year2019, "2019-07", [cast.supervisor, police, cast.sanitation_other])
+    summary = funds_summary(cast.subdistrict, 2019)
+    assert max(summary.paid_per_month.values()) == 3  # what the report must not say
+    doc = self_evaluation(cast.subdistrict, 2019)
+    assert "按月、及时发放了2名网格员工资，全年共发放7个月" in text_of(doc)
+    row = appendix_row(doc, "按月发放工资人数")
+    assert row[0] == "2"
+    assert row[2] == "finance.selectors.FundsSummary.paid_monthly"
+    assert row[3] == PAID_MONTHLY_DEFINITION_ZH
+    assert row[3].startswith("各月工资表人数的众数（多数月份的发放人数）")
+
+
+def test_new_hires_are_the_years_hires_of_grid_staff(year2019):
+    sub = year2019.cast.subdistrict
+    hires = turnover_year(sub, 2019).hires
+    assert hires == 3 and funds_summary(sub, 2019).new_hires_paid == 1  # they differ here
+    doc = self_evaluation(sub, 2019)
+    text = text_of(doc)
+    assert f"全年新聘网格员{hires}人" in text
+    assert f"2019年街道新招录网格员{hires}名" in text
+    row = appendix_row(doc, "全年新招录网格员人数")
+    assert row[0] == str(hires)
+    assert row[2] == "people.turnover.turnover_year"
+    assert row[3] == TURNOVER_DEFINITIONS_ZH["hires"]
+    # the wage project's new payees are printed nowhere
+    assert not any("工资人数" in r[1] and "新" in r[1] for r in table_with(doc, "数值").rows)
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# dotted names of modules and fields (finance.selectors.funds_summary, org.Subdistrict.area_km2)
+DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}[ ,;:'’-]+[A-Za-z]{2,}")
+
+
+def test_no_english_definition_in_the_report(year2019):
+    cast = year2019.cast
+    # every problem of 五 is found, so that every definition the report can quote is in it
+    cast.sanitation_other.employment = "temporary"
+    cast.sanitation_other.save(update_fields=["employment"])
+    GridRole.objects.filter(person=cast.supervisor).update(end_date=dt.date(2019, 6, 30))
+    call(cast, minutes_to_arrive=45)
+    DutyDay.objects.create(
+        person=cast.supervisor,
+        date=dt.date(2019, 5, 6),
+        grid=cast.east,
+        role="supervisor",
+        coverage=0.5,
+        computed_at=at(dt.date(2019, 5, 6), 23),
+    )
+    relaxed(
+        max_turnover_rate=Decimal("0.01"),
+        max_temporary_share=Decimal("0.01"),
+        max_linkage_response_minutes=1,
+        max_overdue_rate=Decimal("0.01"),
+        max_open_post_days=1,
+    )
+    doc = self_evaluation(cast.subdistrict, 2019)
+    text = text_of(doc)
+    assert "人员流动性大" in text and "岗位空缺未能及时补充" in text and "案件超期较多" in text
+    english = [
+        *FUNDS_DEFINITIONS.values(),
+        *TURNOVER_DEFINITIONS.values(),
+        *payroll_module.PAYROLL_DEFINITIONS.values(),
+        *rates.DEFINITIONS_EN.values(),
+        PAID_MONTHLY_DEFINITION,
+        WAN_DEFINITION,
+    ]
+    for sentence in english:
+        assert sentence not in text
+    assert ENGLISH_PHRASE.findall(DOTTED.sub("", text)) == []
+    for row in table_with(doc, "数值").rows:
+        assert CJK.search(row[3]), row
+        assert not ENGLISH_PHRASE.search(DOTTED.sub("", row[3])), row
 
 
 def test_organisation_comes_from_the_configured_data(year2019):

@@ -46,7 +46,8 @@ FEN = Decimal("0.01")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # A performance part typed in by hand carries this prefix in its source, so a regenerated
 # draft keeps it instead of taking the assessment's figure again.
-MANUAL = "manual: "
+MANUAL = "手工录入："
+NO_ASSESSMENT = "当月无已发布的考核结果"
 
 # Column → how it is computed: the Excel header notes and the page's legend (English msgids:
 # pass them through gettext where they are shown).
@@ -68,6 +69,17 @@ PAYROLL_DEFINITIONS: dict[str, str] = {
         "Entered by finance, with a note; never more than base + performance."
     ),
     "net": gettext_noop("Base + performance − deductions."),
+}
+# The same definitions in Chinese (same keys), for Chinese documents.
+PAYROLL_DEFINITIONS_ZH: dict[str, str] = {
+    "days": "当月既在本项目发放期间内（起止日期）又处于在职状态（入职日期至离职日期）的天数，"
+    "首尾两日均计入。",
+    "base": "基本工资 = 月基本工资 × 计薪天数 ÷ 当月天数，四舍五入到分；"
+    "当月有多段发放期间的分段计算后相加。",
+    "performance": "绩效工资：取本人岗位最近一次已发布的当月绩效考核结果"
+    "（基础绩效工资 × 所在档次系数）；未发布的为0；也可由财务人员手工录入并注明原因。",
+    "deductions": "扣款：由财务人员录入并注明原因，不得超过基本工资与绩效工资之和。",
+    "net": "实发工资 = 基本工资 + 绩效工资 − 扣款。",
 }
 
 
@@ -312,15 +324,8 @@ def _refuse_if_not_draft(payroll: Payroll) -> None:
 
 
 def _source(line: Any, of: int) -> str:
-    return gettext(
-        "assessment %(month)s rank %(rank)s of %(of)s, band %(band)s ×%(coefficient)s"
-    ) % {
-        "month": line.period,
-        "rank": line.rank,
-        "of": of,
-        "band": line.band,
-        "coefficient": f"{line.coefficient:.2f}",
-    }
+    # Stored on the line, so written in the platform's language (Chinese), not the user's.
+    return f"{line.period}考核第{line.rank}名（共{of}人），档次{line.band}，系数×{line.coefficient:.2f}"
 
 
 @transaction.atomic
@@ -378,7 +383,7 @@ def payroll_draft(project: BudgetProject, month: str, *, by_user: Any) -> Payrol
                 line.performance_source = _source(wage, per_role[wage.role])[:200]
             else:
                 line.performance = ZERO
-                line.performance_source = gettext("no published assessment")
+                line.performance_source = NO_ASSESSMENT
         line.save()
     payroll.save(update_fields=["updated_at"])
     audit.record(
@@ -576,7 +581,8 @@ def lock(payroll: Payroll, *, by_user: Any) -> Payroll:
         kind=ExpenditureKind.WAGES,
         amount=totals.net,
         date=m.last,
-        description=f"Wages {payroll.month} ({totals.people} people)",
+        # Stored, so written in the platform's language (Chinese), not the locker's.
+        description=f"{payroll.month} 工资（{totals.people}人）",
         by_user=by_user,
     )
     payroll.status = PayrollStatus.LOCKED

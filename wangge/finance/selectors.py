@@ -6,7 +6,7 @@ is written from.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -268,6 +268,17 @@ class FundsSummary:
     principles: list[str]
     management_rules: list[str]  # the projects' lines, de-duplicated, in order
 
+    @property
+    def paid_monthly(self) -> int:
+        """The number of people on the wage sheets of most months: the mode of
+        ``paid_per_month`` (ties → the larger number); 0 when no month is locked. A mid-month
+        replacement puts both the leaver and the successor on that month's sheet, so the
+        maximum over the months would overstate the staff paid every month."""
+        counts = Counter(self.paid_per_month.values())
+        if not counts:
+            return 0
+        return max(counts, key=lambda n: (counts[n], n))
+
 
 FUNDS_DEFINITIONS: dict[str, str] = {
     "year": "The report year: the projects whose year it is.",
@@ -292,6 +303,36 @@ FUNDS_DEFINITIONS: dict[str, str] = {
     "principles": "The projects' principles of use, one per line, repeated lines left out.",
     "management_rules": "The projects' management rules, one per line, repeated lines left out.",
 }
+# The same definitions in Chinese, for the annual report (an official Chinese document).
+FUNDS_DEFINITIONS_ZH: dict[str, str] = {
+    "year": "报告年度：项目所属年度为该年度的预算项目纳入统计。",
+    "projects": "本街道项目年度为报告年度的预算项目，按名称列示。",
+    "allocations": "上述项目的每一笔到位资金（年初预算和财政调节经费），按到位日期列示并注明文号。",
+    "initial": "上述项目年初预算到位资金之和（元）。",
+    "adjustments": "上述项目财政调节经费到位资金之和（元）。",
+    "allocated": "到位资金合计 = 年初预算 + 财政调节经费（元）。",
+    "spent": "支出合计：上述项目各项支出（人员工资、装备购置、其他支出）之和（元）。",
+    "spent_by_kind": "上述项目按支出类别（人员工资、装备购置、其他支出）分别汇总的支出金额（元）。",
+    "balance": "结余 = 到位资金合计 − 支出合计（元）。",
+    "execution_rate": "预算执行率 = 支出合计 ÷ 到位资金合计，以百分比表示，保留两位小数；"
+    "无到位资金时不计算。",
+    "wage_months": "上述项目已锁定工资表的月份数（同一月份只计一次）。",
+    "paid_people": "上述项目已锁定工资表上出现的不同人员人数（同一人只计一次）。",
+    "paid_per_month": "每个已锁定工资表的月份，该月工资表上的不同人员人数。",
+    "new_hires_paid": "上述项目已锁定工资表上、人员登记的入职日期在报告年度内的人数。",
+    "equipment_bought": "上述项目装备购置支出所列的装备件数，按装备类别分别统计。",
+    "principles": "上述项目登记的资金使用原则，每行一条，重复的不再列出。",
+    "management_rules": "上述项目登记的资金管理办法，每行一条，重复的不再列出。",
+}
+# FundsSummary.paid_monthly (a property, so not in the dicts above, which follow the fields).
+PAID_MONTHLY_DEFINITION = (
+    "The mode of paid_per_month: the number of people on the locked wage sheets of most months"
+    " (on a tie, the larger number)."
+)
+PAID_MONTHLY_DEFINITION_ZH = (
+    "各月工资表人数的众数（多数月份的发放人数）：统计每个已锁定工资表月份的发放人数，"
+    "取出现月份最多的人数，并列时取较大者。"
+)
 # How every 万元 figure is made from yuan (to_wan).
 WAN_DEFINITION = "Amounts in 万元 are yuan ÷ 10,000, rounded half up to 2 places."
 

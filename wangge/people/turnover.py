@@ -3,8 +3,8 @@
 The figures behind the seed's "“五员”大部分为临时聘用人员，存在流动性大" — read only, from the role
 assignments (``GridRole``: person, grid, role, from, to inclusive) of one subdistrict's grids,
 the staffing standard and the people's employment. Every definition is written once, here, in
-``TURNOVER_DEFINITIONS``; the page, the Excel notes, the API and the annual report's appendix
-quote it.
+``TURNOVER_DEFINITIONS`` (in Chinese: ``TURNOVER_DEFINITIONS_ZH``, same keys); the page, the
+Excel notes and the API quote the English ones, the annual report's appendix the Chinese ones.
 
 Definitions (the period is ``start``..``end``, both days included):
 
@@ -124,6 +124,47 @@ TURNOVER_DEFINITIONS: dict[str, str] = {
         " predecessor's last day leaves 0 days: no open post."
     ),
     "open_at_end": "Grid and role posts short of the standard on the period's last day.",
+}
+
+
+# The same definitions in Chinese, for the annual report (an official Chinese document).
+TURNOVER_DEFINITIONS_ZH: dict[str, str] = {
+    "headcount_start": "统计期首日在本街道网格担任该岗位的人数（同一人在两个网格任职只计一次）。",
+    "headcount_end": "统计期末日在本街道网格担任该岗位的人数（同一人只计一次）。",
+    "average_headcount": "统计期内每日担任该岗位人数的平均值：人日数 ÷ 统计期天数，保留两位小数。",
+    "hires": (
+        "新聘（入职）人数：某人在统计期内某日开始担任该岗位，且前一日未在本街道网格担任任何岗位。"
+        "网格间调动或转岗不计为新聘；中断后重新任职的再次计入。全部岗位合计按人计，"
+        "同时受聘两个岗位的只计一人。"
+    ),
+    "departures": (
+        "离职人数：某人担任该岗位的最后一日在统计期内，且次日未在本街道网格担任任何岗位"
+        "（离开而非调动）。按最后一日所在月份计；全部岗位合计按人计，口径同新聘。"
+    ),
+    "turnover_rate": (
+        "人员流动率 = 离职人数 ÷ 平均在岗人数（按未四舍五入值计算：离职人数 × 天数 ÷ 人日数），"
+        "按统计期计算、不折算为年率，保留四位小数；统计期内无人在岗时不计算。"
+    ),
+    "average_tenure_days": (
+        "统计期末日在岗人员的平均任职天数：自本人入职日期（未登记时取其首次网格任职日期）"
+        "起至该日止（含当日）的天数，保留两位小数。"
+    ),
+    "temporary_share": (
+        "临时聘用人员占比 = 统计期末日在本街道网格担任任一岗位的人员中，"
+        "用工性质为临时聘用的人数 ÷ 在岗总人数，保留四位小数。"
+    ),
+    "open_post": (
+        "空缺岗位：在岗人数少于人员配置标准（每网格配置人数）的网格岗位；"
+        "与统计期重叠的每一段连续空缺期列为一行。"
+    ),
+    "opened": "该段空缺期的首日，即该网格该岗位在岗人数开始低于配置标准的日期。",
+    "filled": "该网格该岗位在岗人数恢复到配置标准的首日；至统计期末日仍空缺的为空。",
+    "days_open": (
+        "该段空缺期落在统计期内的空缺天数 = 最后空缺日（仍空缺时取统计期末日）"
+        " − 空缺首日与统计期首日中较晚者 + 1。接任者在前任最后一日的次日到岗的，空缺0天，"
+        "不计为空缺岗位。"
+    ),
+    "open_at_end": "统计期末日在岗人数仍低于配置标准的网格岗位数。",
 }
 
 

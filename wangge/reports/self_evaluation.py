@@ -41,7 +41,13 @@ from wangge.core.errors import DomainError, NotFound
 from wangge.field.duty.models import DutyDay
 from wangge.field.linkage.selectors import response_times
 from wangge.finance.models import AllocationKind, BudgetProject
-from wangge.finance.selectors import FUNDS_DEFINITIONS, FundsSummary, funds_summary, to_wan
+from wangge.finance.selectors import (
+    FUNDS_DEFINITIONS_ZH,
+    PAID_MONTHLY_DEFINITION_ZH,
+    FundsSummary,
+    funds_summary,
+    to_wan,
+)
 from wangge.org.models import Grid, Subdistrict
 from wangge.org.territory import Territory
 from wangge.people.models import (
@@ -52,7 +58,7 @@ from wangge.people.models import (
     RoleKind,
     StaffingStandard,
 )
-from wangge.people.turnover import TURNOVER_DEFINITIONS, TurnoverFigures, turnover_year
+from wangge.people.turnover import TURNOVER_DEFINITIONS_ZH, TurnoverFigures, turnover_year
 from wangge.reports.document import Document, Heading, Paragraph, Table
 from wangge.reports.models import ProblemThresholds
 
@@ -437,23 +443,18 @@ class _Report:
                 align=["left", "center", "center", "center"],
             ),
         )
-        t, where, defs = self.turnover, TURNOVER_WHERE, TURNOVER_DEFINITIONS
-        hires = S(str(t.hires), "全年新聘人数", where, defs.get("hires", "年内入职的网格员人数。"))
-        departures = S(
-            str(t.departures),
-            "全年离职人数",
-            where,
-            defs.get("departures", "年内离职的网格员人数。"),
-        )
+        t, where, defs = self.turnover, TURNOVER_WHERE, TURNOVER_DEFINITIONS_ZH
+        hires = S(str(t.hires), "全年新聘人数", where, defs["hires"])
+        departures = S(str(t.departures), "全年离职人数", where, defs["departures"])
         self.doc.add(Paragraph(f"全年新聘网格员{hires}人，离职{departures}人。"))
 
     def _money(self, amount: Decimal, what: str, key: str) -> str:
-        definition = FUNDS_DEFINITIONS.get(key, "")
+        definition = FUNDS_DEFINITIONS_ZH[key]
         return self.src(
             format(wan(amount), "f"),
             what,
             FUNDS_WHERE,
-            definition + "（元÷10000，保留两位小数）",
+            definition.rstrip("。") + "；报告中以万元列示（元÷10000，四舍五入保留两位小数）。",
         )
 
     # 二、项目资金使用及管理情况 ------------------------------------------------------------------
@@ -491,19 +492,15 @@ class _Report:
             )
         )
         self.doc.add(Heading(2, "（二）项目资金的使用情况"))
-        where, defs = FUNDS_WHERE, FUNDS_DEFINITIONS
-        paid = max(funds.paid_per_month.values(), default=0)
-        months = S(
-            str(funds.wage_months),
-            "发放工资月数",
-            where,
-            defs.get("wage_months", "年内发放工资的月数。"),
-        )
+        where, defs = FUNDS_WHERE, FUNDS_DEFINITIONS_ZH
+        months = S(str(funds.wage_months), "发放工资月数", where, defs["wage_months"])
+        # the staff paid every month: the usual sheet's size, not the largest (a mid-month
+        # replacement puts both the leaver and the successor on that month's sheet)
         people = S(
-            str(paid),
+            str(funds.paid_monthly),
             "按月发放工资人数",
-            where,
-            defs.get("paid_per_month", "各月工资表人数的最大值。"),
+            "finance.selectors.FundsSummary.paid_monthly",
+            PAID_MONTHLY_DEFINITION_ZH,
         )
         if funds.wage_months:
             wages = (
@@ -513,13 +510,14 @@ class _Report:
         else:
             wages = f"1.做到人员到位。本年度本项目尚无已锁定的工资表（发放工资{months}个月）。"
         self.doc.add(Paragraph(wages))
+        # the year's hires of grid staff (as in 一(一)), not the wage project's new payees
         hires = S(
-            str(funds.new_hires_paid),
-            "新招录并发放工资人数",
-            where,
-            defs.get("new_hires_paid", "年内入职且领取工资的人数。"),
+            str(self.turnover.hires),
+            "全年新招录网格员人数",
+            TURNOVER_WHERE,
+            TURNOVER_DEFINITIONS_ZH["hires"],
         )
-        bought_def = defs.get("equipment_bought", "年内以本项目资金购置的装备件数。")
+        bought_def = defs["equipment_bought"]
         bought_parts = []
         for category, count in funds.equipment_bought.items():
             if not count:
@@ -548,7 +546,7 @@ class _Report:
             percent(funds.execution_rate),
             "预算执行率",
             where,
-            defs.get("execution_rate", "支出合计÷到位资金。"),
+            defs["execution_rate"],
         )
         self.doc.add(
             Paragraph(
@@ -905,7 +903,7 @@ class _Report:
 
     def problems(self, figures: rates.Figures) -> None:
         S, limits, t = self.src, ProblemThresholds.current(), self.turnover
-        tw, td = TURNOVER_WHERE, TURNOVER_DEFINITIONS
+        tw, td = TURNOVER_WHERE, TURNOVER_DEFINITIONS_ZH
 
         def limit(text: str, what: str) -> str:
             return S(text, what, "reports.ProblemThresholds", THRESHOLD)
@@ -916,7 +914,7 @@ class _Report:
                 percent(t.turnover_rate),
                 "年度人员流动率",
                 tw,
-                td.get("turnover_rate", "离职人数÷平均在岗人数。"),
+                td["turnover_rate"],
             )
             cap = limit(percent(limits.max_turnover_rate), "人员流动率上限")
             found.append(
@@ -927,7 +925,7 @@ class _Report:
                 percent(t.temporary_share),
                 "临时聘用人员占比",
                 tw,
-                td.get("temporary_share", "年末在岗网格员中临时聘用人员的比例。"),
+                td["temporary_share"],
             )
             cap = limit(percent(limits.max_temporary_share), "临时聘用人员占比上限")
             found.append(
@@ -966,7 +964,7 @@ class _Report:
                 str(len(long_open)),
                 "空缺超过上限天数的岗位数",
                 tw,
-                td.get("open_post", "") + " " + td.get("days_open", ""),
+                td["open_post"] + td["days_open"],
             )
             cap = limit(str(limits.max_open_post_days), "岗位空缺天数上限")
             text = f"岗位空缺未能及时补充：{n}个岗位空缺超过{cap}天，"
@@ -975,7 +973,7 @@ class _Report:
                     str(len(at_end)),
                     "年末空缺岗位数",
                     tw,
-                    td.get("open_at_end", "12月31日仍空缺的岗位数。"),
+                    td["open_at_end"],
                 )
                 text += f"年末仍有{n}个岗位空缺，"
             role = ROLE_NAMES.get(longest.role, longest.role_label)
@@ -983,7 +981,7 @@ class _Report:
                 str(longest.days_open),
                 "空缺最久岗位的年内空缺天数",
                 tw,
-                td.get("days_open", ""),
+                td["days_open"],
             )
             text += f"空缺最久的为{longest.grid_name}{role}（{days}天）"
             found.append(text)
