@@ -325,7 +325,10 @@ def _refuse_if_not_draft(payroll: Payroll) -> None:
 
 def _source(line: Any, of: int) -> str:
     # Stored on the line, so written in the platform's language (Chinese), not the user's.
-    return f"{line.period}考核第{line.rank}名（共{of}人），档次{line.band}，系数×{line.coefficient:.2f}"
+    return (
+        f"{line.period}考核第{line.rank}名（共{of}人），"
+        f"档次{line.band}，系数×{line.coefficient:.2f}"
+    )
 
 
 @transaction.atomic
