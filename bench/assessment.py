@@ -18,6 +18,8 @@ least any implementation reads. Targets (issue 5, "Scale"): the month in under 3
   python -m bench.assessment --cases 300000        # a smaller city
   python -m bench.assessment --sqlite              # SQLite in a temporary folder (150,000)
   python -m bench.assessment --profile 25          # and where the time goes (cProfile)
+  python -m bench.assessment --keep wangge_city    # build once into that database, keep it;
+                                                   # the same again times the month only
 
 On PostgreSQL a throwaway database is created (and dropped) on the server at ``--pg-url``
 (postgres://postgres@127.0.0.1:5432/test), and the run happens in a child process.
@@ -320,18 +322,46 @@ def time_baseline(start: dt.datetime, end: dt.datetime, first: dt.date, last: dt
 # --- the run -----------------------------------------------------------------------------------
 
 
-def run(grids: int, staff: int, cases: int, seed: int, profile: int, label: str) -> dict[str, Any]:
-    """Build the city in the current (migrated) database, then time the month and the baseline."""
+def _already_built() -> dict[str, int] | None:
+    """What a kept database holds (``--keep``), or None when it is empty."""
+    from wangge.cases.models import Case
+    from wangge.field.duty.models import DutyDay
+    from wangge.org.models import Community, Grid
+    from wangge.people.models import Person
+
+    if not Case.objects.exists():
+        return None
+    return {
+        "grids": Grid.objects.count(),
+        "communities": Community.objects.count(),
+        "staff": Person.objects.count(),
+        "cases": Case.objects.count(),
+        "duty_days": DutyDay.objects.count(),
+    }
+
+
+def run(
+    grids: int, staff: int, cases: int, seed: int, profile: int, label: str, keep: str = ""
+) -> dict[str, Any]:
+    """Build the city in the current (migrated) database, then time the month and the baseline.
+    With ``keep`` a city already there is used as it is (its assessment runs are deleted)."""
     from django.db import connection
     from django.utils import timezone
 
-    from wangge.assessment.models import Score
+    from wangge.assessment.models import AssessmentRun, Score
     from wangge.assessment.services import assess
     from wangge.cases.rates import Period
 
     now = timezone.now()
     began = time.perf_counter()
-    built = build(grids, staff, cases, seed, now)
+    found = _already_built() if keep else None
+    if found is None:
+        built = build(grids, staff, cases, seed, now)
+    else:
+        built = found
+        Score.objects.all().delete()
+        AssessmentRun.objects.all().delete()
+        print(f"  using the city kept in {keep}: {found}", file=sys.stderr, flush=True)
     build_s = time.perf_counter() - began
     month, first, last = month_before(now)
     period = Period.month(month)
@@ -428,10 +458,13 @@ def postgres_run(url: str, **sizes: Any) -> dict[str, Any] | str:
         import psycopg
     except ImportError:
         return "skipped: no psycopg"
-    temp = f"wangge_assess_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    keep = str(sizes.get("keep") or "")
+    temp = keep or f"wangge_assess_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
         with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{temp}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [temp]).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{temp}"')
     except Exception as exc:
         return f"skipped: PostgreSQL unreachable ({str(exc).strip().splitlines()[0][:60]})"
     try:
@@ -448,8 +481,9 @@ def postgres_run(url: str, **sizes: Any) -> dict[str, Any] | str:
         return result
     finally:
         try:
-            with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{temp}" WITH (FORCE)')
+            if not keep:
+                with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{temp}" WITH (FORCE)')
         except Exception as exc:
             print(f"  could not drop the database {temp}: {exc}", file=sys.stderr)
 
@@ -485,7 +519,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", type=int, default=0, help="print the top N of cProfile")
     parser.add_argument("--pg-url", default=PG_URL, help=f"the PostgreSQL server ({PG_URL})")
     parser.add_argument("--sqlite", action="store_true", help="SQLite in a temporary folder")
+    parser.add_argument(
+        "--keep",
+        default="",
+        metavar="NAME",
+        help="PostgreSQL: build the city in the database NAME and keep it; a later run with the"
+        " same NAME times the month again without building (drop it yourself when done)",
+    )
     args = parser.parse_args(argv)
+    if args.keep and (args.sqlite or not args.keep.replace("_", "").isalnum()):
+        parser.error("--keep takes a database name of letters, digits and _, on PostgreSQL")
     vendor = "sqlite" if args.sqlite else "postgresql"
     cases = args.cases or DEFAULT_CASES[vendor]
     if min(args.grids, args.staff, cases) < 1:
@@ -497,6 +540,8 @@ def main(argv: list[str] | None = None) -> None:
         "seed": args.seed,
         "profile": args.profile,
     }
+    if args.keep:
+        sizes["keep"] = args.keep
     if args.sqlite:
         from bench.runner import setup_django
 

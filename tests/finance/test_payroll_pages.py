@@ -118,7 +118,7 @@ def test_a_payee_with_a_bad_wage_is_shown_the_reason(cast, finance_user, client)
         {"person": cast.supervisor.pk, "role": "", "base_wage": "-100", "start": "2019-01-01"},
     )
     assert r.status_code == 400
-    assert "the base_wage cannot be negative" in r.content.decode()
+    assert "the base wage cannot be negative" in r.content.decode()
     assert not Payee.objects.exists()
 
 

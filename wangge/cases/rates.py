@@ -49,7 +49,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -647,17 +648,29 @@ def figures_by_keys(
             out[by] = {row[column]: _figures(row, {}) for row in rows}
         return out
     columns = list(dict.fromkeys(keys.values()))
-    query = relevant.values(*columns).annotate(**_aggregates(period, now)).query
-    sql, params = query.get_compiler(relevant.db).as_sql()
-    # The ORM groups by every key column at once; each grouping wants one column alone.
-    head, sep, _ = sql.rpartition(" GROUP BY ")
-    if not sep:
-        raise RuntimeError(f"no GROUP BY in {sql[-200:]!r}")
+    # Each condition is evaluated once per case in an inner select (as 0/1, or the case's
+    # rework count), then summed per grouping set: the aggregates of four groupings would
+    # otherwise evaluate every filter four times.
+    conditions = _conditions(period, period.cutoff(now))
+    flags: dict[str, Any] = {
+        f"_{name}": DbCase(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+        for name, q in conditions.items()
+    }
+    flags["_reworks"] = DbCase(
+        When(conditions["to_close"], then=F("rework_count")),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    inner = relevant.annotate(**flags).values(*columns, *flags)
+    inner_sql, params = inner.query.get_compiler(relevant.db).as_sql()
     quote = connections[relevant.db].ops.quote_name
-    grouped = [f"{quote(Case._meta.db_table)}.{quote(column)}" for column in columns]
+    grouped = [quote(column) for column in columns]
+    sums = ", ".join(f"SUM({quote(flag)}) AS {quote(flag[1:])}" for flag in flags)
     sets = ", ".join(f"({c})" for c in grouped)
-    sql = head.replace("SELECT ", f"SELECT GROUPING({', '.join(grouped)}) AS _set, ", 1)
-    sql += f" GROUP BY GROUPING SETS ({sets})"
+    sql = (
+        f"SELECT GROUPING({', '.join(grouped)}) AS _set, {', '.join(grouped)}, {sums}"
+        f" FROM ({inner_sql}) AS flagged GROUP BY GROUPING SETS ({sets})"
+    )
     # GROUPING() sets bit (n-1-i) for each column i not grouped on in the row.
     n = len(columns)
     set_of = {(2**n - 1) ^ (1 << (n - 1 - i)): column for i, column in enumerate(columns)}

@@ -22,7 +22,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from wangge.assets import services as asset_services
 from wangge.assets.models import Equipment
@@ -80,15 +80,25 @@ def require_budget_manager(user: Any) -> None:
 # --- amounts ---------------------------------------------------------------------------------
 
 
+# The amounts parse_amount names in its messages (by the field they came from).
+AMOUNT_LABELS = {
+    "amount": gettext_lazy("amount"),
+    "base_wage": gettext_lazy("base wage"),
+    "deductions": gettext_lazy("deductions"),
+    "performance": gettext_lazy("performance wage"),
+}
+
+
 def parse_amount(value: object, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
     """An amount in yuan, strictly: "597,500.00", "1 000", 1000 or Decimal("12.5") → Decimal
     with 2 places. Refuses floats (their binary value is not the amount typed), empty or
     non-numeric text, negative (or zero, unless ``allow_zero``) amounts, more than 2 decimal
     places and amounts beyond 999,999,999,999.99."""
+    name = str(AMOUNT_LABELS.get(field, field))  # as people call it, in their language
     if isinstance(value, bool):
         raise DomainError(
             gettext("the %(field)s is not a number: %(value)s")
-            % {"field": field, "value": repr(value)},
+            % {"field": name, "value": repr(value)},
             field=field,
         )
     if isinstance(value, float):
@@ -97,7 +107,7 @@ def parse_amount(value: object, *, field: str = "amount", allow_zero: bool = Fal
                 'the %(field)s must be given as text or a whole number (e.g. "597500.00"), not'
                 " as a floating-point number"
             )
-            % {"field": field},
+            % {"field": name},
             field=field,
         )
     if isinstance(value, int | Decimal):
@@ -109,35 +119,35 @@ def parse_amount(value: object, *, field: str = "amount", allow_zero: bool = Fal
         if value is not None:
             raise DomainError(
                 gettext("the %(field)s is not a number: %(value)s")
-                % {"field": field, "value": repr(value)},
+                % {"field": name, "value": repr(value)},
                 field=field,
             )
     if not text:
-        raise DomainError(gettext("enter the %(field)s in yuan") % {"field": field}, field=field)
+        raise DomainError(gettext("enter the %(field)s in yuan") % {"field": name}, field=field)
     try:
         amount = Decimal(text)
     except (InvalidOperation, ValueError):
         raise DomainError(
             gettext("the %(field)s is not a number: %(value)s")
-            % {"field": field, "value": str(value)[:40]},
+            % {"field": name, "value": str(value)[:40]},
             field=field,
         ) from None
     if not amount.is_finite():
         raise DomainError(
             gettext("the %(field)s is not a number: %(value)s")
-            % {"field": field, "value": str(value)[:40]},
+            % {"field": name, "value": str(value)[:40]},
             field=field,
         )
     if amount < 0 or (amount == 0 and not allow_zero):
         if allow_zero:
-            message = gettext("the %(field)s cannot be negative") % {"field": field}
+            message = gettext("the %(field)s cannot be negative") % {"field": name}
         else:
-            message = gettext("the %(field)s must be more than 0") % {"field": field}
+            message = gettext("the %(field)s must be more than 0") % {"field": name}
         raise DomainError(message, field=field)
     if amount > MAX_AMOUNT:
         raise DomainError(
             gettext("the %(field)s is too large (at most %(max)s yuan)")
-            % {"field": field, "max": yuan(MAX_AMOUNT)},
+            % {"field": name, "max": yuan(MAX_AMOUNT)},
             field=field,
         )
     # Checked after the size: quantizing a huge amount would overflow the decimal context.
@@ -145,7 +155,7 @@ def parse_amount(value: object, *, field: str = "amount", allow_zero: bool = Fal
     if isinstance(exponent, int) and exponent < -2 and amount != amount.quantize(FEN):
         raise DomainError(
             gettext("the %(field)s has more than 2 decimal places (fen): %(value)s")
-            % {"field": field, "value": text},
+            % {"field": name, "value": text},
             field=field,
         )
     return amount.quantize(FEN)
