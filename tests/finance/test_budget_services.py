@@ -297,6 +297,27 @@ def test_an_equipment_purchase_links_its_items_and_dates_them(clerk, project, it
     assert not purchasable_equipment(project).exists()
 
 
+def test_the_inventory_shows_the_expenditure_that_paid_for_each_item(client, clerk, project, items):
+    handheld, van = items
+    _fund(project, clerk)
+    services.record_expenditure(
+        project,
+        kind="equipment",
+        amount="2980",
+        date=dt.date(2019, 6, 1),
+        description="采购处置通",
+        voucher_no="记-0601",
+        equipment=[handheld],
+        by_user=clerk,
+    )
+    client.force_login(clerk)
+    page = client.get("/equipment/").content.decode()
+    assert f'href="/finance/projects/{project.pk}/">2019-06-01 记-0601</a>' in page
+    csv = client.get("/equipment/export.csv").content.decode()
+    rows = {line.split(",")[2]: line for line in csv.splitlines()[1:]}
+    assert rows["CZT-0001"].endswith("2019-06-01 记-0601 (2019 五进网格精细化管理经费)")
+
+
 def test_an_item_cannot_be_paid_for_twice(clerk, project, items):
     handheld, van = items
     _fund(project, clerk)

@@ -387,7 +387,7 @@ def test_organisation_comes_from_the_configured_data(year2019):
         "（1）轻微易处置：五员及四级网格长巡查中及时发现、及时处置，不进入闭环处置流程（牵头：四级网格长）"
         in text
     )
-    assert "核实结案 | verify（已结案） | 已反馈 | 网格监督员" in text.replace("\n", " | ")
+    assert "核实结案 | 核查结案（已结案） | 已反馈 | 网格监督员" in text.replace("\n", " | ")
     assert "（5）跨部门、跨街道的重大疑难案件" in text and "牵头：一级网格长" in text
     assert "网格监督员工作职责。负责按标准在网格内巡查、上报。" in text
     assert (

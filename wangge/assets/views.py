@@ -43,7 +43,17 @@ def _filtered(request: HttpRequest) -> tuple[EquipmentFilterForm, QuerySet[Equip
         status=filters.get("status") or None,
         q=filters.get("q") or "",
     )
-    return form, found
+    # "Paid by": the finance app's purchase of the item, if any (a reverse relation: assets does
+    # not import finance, which sits to its right).
+    return form, found.select_related("purchase__expenditure__project")
+
+
+def _paid_by(item: Equipment) -> str:
+    purchase = getattr(item, "purchase", None)
+    if purchase is None:
+        return ""
+    spent = purchase.expenditure
+    return f"{spent.date:%Y-%m-%d} {spent.voucher_no or spent.description} ({spent.project})"
 
 
 @login_required
@@ -83,6 +93,7 @@ def equipment_export(request: HttpRequest) -> HttpResponse:
             _("Purchased on"),
             _("Status"),
             _("Held by"),
+            _("Paid by"),
         ]
     )
     for e in found.iterator():
@@ -95,6 +106,7 @@ def equipment_export(request: HttpRequest) -> HttpResponse:
                 e.purchased_on or "",
                 e.get_status_display(),
                 e.holder_label,
+                _paid_by(e),
             ]
         )
     return response

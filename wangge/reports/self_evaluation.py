@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from wangge.assessment.models import Indicator, Scheme, WageBase, YearEndRule
@@ -639,12 +639,14 @@ class _Report:
             if action and transition is None:
                 continue
             if transition is None:
-                rows.append([n, step, "上报（services.report）", "—", "五员、公众、热线等"])
+                rows.append([n, step, "上报（已上报）", "—", "五员、公众、热线等"])
                 continue
             sources = "、".join(STATE_NAMES.get(s, s) for s in transition.sources)
             who = "、".join(CAPACITY_NAMES.get(w, w) for w in transition.who)
             entered = STATE_NAMES.get(status, status)
-            rows.append([n, step, f"{transition.action}（{entered}）", sources, who])
+            with translation.override("zh-hans"):
+                action = str(transition.label)
+            rows.append([n, step, f"{action}（{entered}）", sources, who])
         self.doc.add(
             Table(
                 columns=["序号", "步骤", "动作（进入状态）", "前一状态", "执行者"],
