@@ -624,3 +624,20 @@ def test_several_groupings_refuse_a_grouping_without_a_key_column(cast):
     with pytest.raises(DomainError) as err:
         figures_by_keys(Case.objects.all(), MAY, ["community", "tier"])
     assert err.value.field == "by"
+
+
+@pytest.mark.parametrize("month", ["2019-04", "2019-05", "2019-06"])
+def test_the_narrowed_scan_keeps_every_case_any_figure_counts(cast, cases, month):
+    """rates narrows the scan to four broad sets; no case any count counts is left out."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from wangge.cases.rates import _conditions, _relevant
+
+    period, now = Period.month(month), timezone.now()
+    every = Q()
+    for condition in _conditions(period, period.cutoff(now)).values():
+        every |= condition
+    wanted = set(Case.objects.filter(every).values_list("pk", flat=True))
+    assert wanted  # the cast's cases fall in these months
+    assert set(Case.objects.filter(_relevant(period, now)).values_list("pk", flat=True)) == wanted

@@ -47,7 +47,7 @@ class TestDatabaseUrl:
         db = parse_database_url("postgresql://u:p%40ss@h/db?sslmode=require")
         assert db["PASSWORD"] == "p@ss"
         assert db["PORT"] == ""
-        assert db["OPTIONS"] == {"sslmode": "require"}
+        assert db["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
 
     @pytest.mark.parametrize(
         ("url", "reason"),
@@ -139,3 +139,9 @@ class TestScalars:
         monkeypatch.chdir(tmp_path)
         monkeypatch.setenv("WANGGE_DATA_DIR", "here")
         assert env_path("WANGGE_DATA_DIR", Path("/default")) == tmp_path.resolve() / "here"
+
+
+def test_postgres_runs_without_jit_unless_the_url_says_otherwise():
+    assert parse_database_url("postgres://u@h/db")["OPTIONS"] == {"options": "-c jit=off"}
+    own = parse_database_url("postgres://u@h/db?options=-c%20jit%3Don")
+    assert own["OPTIONS"] == {"options": "-c jit=on"}

@@ -298,7 +298,7 @@ def test_an_equipment_purchase_links_its_items_and_dates_them(clerk, project, it
 
 
 def test_the_inventory_shows_the_expenditure_that_paid_for_each_item(client, clerk, project, items):
-    handheld, van = items
+    handheld, _van = items
     _fund(project, clerk)
     services.record_expenditure(
         project,

@@ -303,22 +303,27 @@ def _assess_one(
     names = {s.id: s.name for s in subjects}
     # Computed items are replaced wholesale (one DELETE, then bulk inserts): updating a
     # city's hundred thousand scores row by row took over a minute. Manual scores are kept.
-    run.scores.exclude(indicator__kind=IndicatorKind.MANUAL).delete()
+    manual_ids = list(
+        scheme.indicators.filter(kind=IndicatorKind.MANUAL).values_list("pk", flat=True)
+    )
+    Score.objects.filter(run=run).exclude(indicator_id__in=manual_ids).delete()
     existing = {
-        (s.subject_id, s.indicator_id): s
-        for s in run.scores.filter(indicator__kind=IndicatorKind.MANUAL)
+        (s.subject_id, s.indicator_id): s for s in run.scores.filter(indicator_id__in=manual_ids)
     }
     wanted: set[tuple[int, int]] = set()
     new: list[tuple[Any, ...]] = []
     renamed: list[Score] = []
+    run_id, subject = run.pk, scheme.subject
     for indicator in leaves(scheme):
         manual = indicator.kind == IndicatorKind.MANUAL
         values: computations.Values = {}
         if not manual:
             values = computations.compute(indicator.source, ids, ctx)
-        curve = indicator.curve or {}
+        curve, maximum, indicator_id = indicator.curve or {}, indicator.max_points, indicator.pk
+        # Many subjects share a value (none, 0, 100 %): each value's points are computed once.
+        points_of: dict[Decimal | None, Decimal] = {}
         for sid in ids:
-            key = (sid, indicator.pk)
+            key = (sid, indicator_id)
             wanted.add(key)
             kept = existing.get(key)
             if kept is not None:  # a manual score stays as the assessment group left it
@@ -326,11 +331,16 @@ def _assess_one(
                     kept.subject_name = names[sid]
                     renamed.append(kept)
                 continue
-            value = None if manual else values.get(sid)
+            if manual:
+                new.append((run_id, subject, sid, names[sid], indicator_id, None, None))
+                continue
+            value = values.get(sid)
             if value is not None:
                 value = value.quantize(VALUE_PLACES)
-            points = None if manual else computations.points_for(curve, value, indicator.max_points)
-            new.append((run.pk, scheme.subject, sid, names[sid], indicator.pk, value, points))
+            points = points_of.get(value)
+            if points is None:
+                points = points_of[value] = computations.points_for(curve, value, maximum)
+            new.append((run_id, subject, sid, names[sid], indicator_id, value, points))
     # Plain rows, not model instances: a city's month is over a hundred thousand scores.
     insert_rows(Score, SCORE_FIELDS, new)
     Score.objects.bulk_update(renamed, ["subject_name"], batch_size=BATCH)

@@ -458,11 +458,19 @@ def _aggregates(period: Period, now: dt.datetime, prefix: str = "") -> dict[str,
 
 
 def _relevant(period: Period, now: dt.datetime) -> Q:
-    """Cases that count in any figure of the period: narrows the scan before aggregating."""
-    q = Q()
-    for condition in _conditions(period, period.cutoff(now)).values():
-        q |= condition
-    return q
+    """Cases that count in any figure of the period: narrows the scan before aggregating.
+
+    Every count's set lies within one of four (reported, filed, to handle, to close: the others
+    are parts of these), so their union is the same set as the union of all the counts, and a
+    much shorter condition for the database to test on every case.
+    """
+    c = _conditions(period, period.cutoff(now))
+    return (
+        _within("reported_at", period.start, period.end)
+        | c["filed"]
+        | c["to_handle"]
+        | c["to_close"]
+    )
 
 
 def _figures(row: dict[str, Any], hours: dict[str, Decimal | None], prefix: str = "") -> Figures:
