@@ -41,7 +41,7 @@ class PayeeEndForm(forms.Form):
 
 
 class DraftForm(forms.Form):
-    month = forms.CharField(label=_("Month (YYYY-MM)"), max_length=7)
+    month = forms.CharField(label=_("Wage month (YYYY-MM)"), max_length=7)
 
 
 class LineForm(forms.Form):
