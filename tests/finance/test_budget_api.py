@@ -5,24 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 
 from tests.api.conftest import api_as  # noqa: F401
-from tests.factories import PersonFactory, UserFactory
 from wangge.assets.services import equipment_create
 from wangge.finance import services
 from wangge.finance.models import Allocation, Expenditure, PurchaseItem
-from wangge.people.groups import FINANCE
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clerk(cast):
-    user = UserFactory(username="finance")
-    user.groups.add(Group.objects.get(name=FINANCE))
-    PersonFactory(name="财务戊", center=cast.center, user=user)
-    return user
 
 
 @pytest.fixture

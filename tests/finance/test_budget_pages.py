@@ -7,10 +7,9 @@ import re
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 
-from tests.factories import PersonFactory, SubdistrictFactory, UserFactory
+from tests.factories import SubdistrictFactory
 from wangge.assets.services import equipment_create
 from wangge.finance import services
 from wangge.finance.models import (
@@ -21,17 +20,8 @@ from wangge.finance.models import (
     PayrollStatus,
     PurchaseItem,
 )
-from wangge.people.groups import FINANCE
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clerk(cast):
-    user = UserFactory(username="finance")
-    user.groups.add(Group.objects.get(name=FINANCE))
-    PersonFactory(name="财务戊", center=cast.center, user=user)
-    return user
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 
-from tests.factories import GridCenterFactory, PersonFactory, SubdistrictFactory, UserFactory
+from tests.factories import GridCenterFactory, SubdistrictFactory
 from wangge.assets.services import equipment_create
 from wangge.core.errors import DomainError
 from wangge.core.models import AuditEntry
@@ -22,18 +21,8 @@ from wangge.finance.models import (
     PurchaseItem,
 )
 from wangge.finance.selectors import project_figures, purchasable_equipment
-from wangge.people.groups import FINANCE
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clerk(cast):
-    """The finance clerk at the 洛龙街道 centre."""
-    user = UserFactory(username="finance")
-    user.groups.add(Group.objects.get(name=FINANCE))
-    PersonFactory(name="财务戊", center=cast.center, user=user)
-    return user
 
 
 @pytest.fixture
