@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import SubdistrictFactory
 from wangge.core.errors import DomainError
@@ -35,6 +36,8 @@ def test_concurrent_expenditures_do_not_overspend():
     outcomes: list[str] = []
 
     def spend() -> None:
+        # A new thread starts in the default language (Chinese): read the English message.
+        translation.activate("en")
         try:
             start.wait()
             services.record_expenditure(
