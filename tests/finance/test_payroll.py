@@ -404,7 +404,7 @@ def test_the_overview_shows_each_month_of_each_project(cast, project, staff):
     payroll.approve(may, by_user=None)
     payroll.lock(may, by_user=None)
     payroll.payroll_draft(project, "2019-06", by_user=None)
-    [row] = payroll.overview(payroll.projects_visible(cast.admin_user, Territory.all()))
+    [row] = payroll.overview(payroll.wage_projects_visible(cast.admin_user, Territory.all()))
     assert [m.month if m else None for m in row.months][3:7] == [None, "2019-05", "2019-06", None]
     assert row.locked_net == D("6422.58")
     assert [p.month for p in payroll.payrolls_of(project)] == ["2019-05", "2019-06"]

@@ -96,7 +96,7 @@ def require_write(user: Any) -> None:
         raise Forbidden(gettext("only the finance group may change wage sheets"))
 
 
-def projects_visible(user: Any, territory: Territory) -> QuerySet[BudgetProject]:
+def wage_projects_visible(user: Any, territory: Territory) -> QuerySet[BudgetProject]:
     """The one scoping selector for wage sheets: the finance group sees every project; anyone
     else the projects of the subdistricts their territory covers whole (a subdistrict or a
     district). Someone whose territory is a community or grids only may not read wages."""

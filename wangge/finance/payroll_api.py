@@ -118,7 +118,7 @@ def payroll_out(sheet: Payroll) -> dict[str, Any]:
 
 
 def _project(request: HttpRequest, project_id: int) -> BudgetProject:
-    projects = payroll.projects_visible(request.user, request_territory(request))
+    projects = payroll.wage_projects_visible(request.user, request_territory(request))
     return payroll.project_get(projects, project_id)
 
 
@@ -146,7 +146,7 @@ def sheet_draft(request: HttpRequest, project_id: int, month: str) -> dict[str, 
 def line_patch(request: HttpRequest, line_id: int, data: LineIn) -> dict[str, Any]:
     """Change a draft line: its deductions and their note, or (with a note) its performance."""
     payroll.require_write(request.user)
-    projects = payroll.projects_visible(request.user, request_territory(request))
+    projects = payroll.wage_projects_visible(request.user, request_territory(request))
     line = payroll.line_get(projects, line_id)
     updated = payroll.line_update(
         line,

@@ -27,7 +27,7 @@ from .payroll_forms import DraftForm, LineForm, PayeeEndForm, PayeeForm, ReopenF
 
 def _projects(request: HttpRequest) -> QuerySet[BudgetProject]:
     try:
-        return payroll.projects_visible(request.user, request_territory(request))
+        return payroll.wage_projects_visible(request.user, request_territory(request))
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from None
 
