@@ -97,3 +97,17 @@ def test_the_excel_export_has_the_formulas_in_the_header_notes(assessor_client, 
 def test_the_year_end_page(assessor_client, run):
     response = assessor_client.post("/assessment/year/2019/", follow=True)
     assert "no community month of 2019 is published yet" in response.content.decode()
+
+
+def test_the_runs_of_a_period_export_to_excel(assessor_client, run):
+    html = assessor_client.get("/assessment/?period=2019-05").content.decode()
+    assert "/assessment/export.xlsx?period=2019-05" in html
+    response = assessor_client.get("/assessment/export.xlsx?period=2019-05")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    header = next(r for r in sheet.iter_rows() if r[0].value == "Scheme")
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=header[0].row + 1)]
+    # Every run of the month is listed; the community run ranks the two communities.
+    assert (run.scheme.name, 1, 2) in [(r[0], r[1], r[3]) for r in rows]
+    assert len(rows) == AssessmentRun.objects.filter(period="2019-05").count() > 1
+    assert assessor_client.get("/assessment/export.xlsx?period=2019-13").status_code == 404

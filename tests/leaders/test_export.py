@@ -82,3 +82,31 @@ def test_the_export_holds_the_overdue_and_key_cases_of_the_posts_territory(clien
     assert wb["Overdue"]["F2"].value == timezone.make_naive(past).replace(microsecond=0)
     key = [r[0] for r in wb["Key cases"].iter_rows(min_row=2, values_only=True)]
     assert key == [east_key.number]
+
+
+def test_a_meetings_follow_ups_export_with_their_status(client, crew, cast):
+    today = timezone.localdate()
+    meeting = meeting_record(
+        by_user=crew.leader.user,
+        leader=crew.post,
+        at=timezone.now() - dt.timedelta(days=10),
+        topic="旧街整治会",
+        follow_ups=[
+            FollowUpInput("clear the lane", crew.enforcer, today - dt.timedelta(1)),
+            FollowUpInput("repaint the kerb", crew.enforcer, today + dt.timedelta(5)),
+        ],
+    )
+    client.force_login(crew.leader.user)
+    html = client.get(f"/leaders/meetings/{meeting.pk}/").content.decode()
+    assert f"/leaders/meetings/{meeting.pk}/export.xlsx" in html
+
+    sheet = book(client.get(f"/leaders/meetings/{meeting.pk}/export.xlsx"))["Follow-up actions"]
+    assert "旧街整治会" in sheet["A1"].value
+    assert [c.value for c in sheet[3]] == [
+        "Action", "Owner", "Due", "Status", "Overdue", "Done at", "What was done",
+    ]  # fmt: skip
+    assert [(r[0].value, r[4].value) for r in sheet.iter_rows(min_row=4)] == [
+        ("clear the lane", "yes"),
+        ("repaint the kerb", None),
+    ]
+    assert client.get("/leaders/meetings/999999/export.xlsx").status_code == 404

@@ -7,6 +7,7 @@ from wangge.assessment import views
 app_name = "assessment"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
+    path("export.xlsx", views.index_export, name="index_export"),
     path("assess/", views.assess, name="assess"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/publish/", views.publish, name="publish"),

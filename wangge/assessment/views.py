@@ -20,7 +20,7 @@ from wangge.assessment import selectors, services
 from wangge.assessment.export import ranking_sheet
 from wangge.assessment.models import AssessmentRun, Score, YearEndRule
 from wangge.core.errors import DomainError
-from wangge.core.xlsx import DECIMAL_2, Column, Sheet, workbook_response
+from wangge.core.xlsx import DATETIME, DECIMAL_2, Column, Sheet, workbook_response
 
 
 def _assessor(request: HttpRequest) -> Any:
@@ -55,6 +55,43 @@ def index(request: HttpRequest) -> HttpResponse:
             "year": period[:4],
         },
     )
+
+
+@login_required
+@require_GET
+def index_export(request: HttpRequest) -> HttpResponse:
+    """The period's runs (the index page's table) as an Excel file."""
+    _assessor(request)
+    period = (request.GET.get("period") or _last_month()).strip()
+    try:
+        services.parse_period(period)
+    except DomainError as exc:
+        raise Http404(exc.message) from None
+    columns = [
+        Column(_("Scheme"), width=30),
+        Column(_("Version"), width=8),
+        Column(_("Status"), width=10),
+        Column(
+            _("Subjects"), note=_("Subjects ranked in the run (communities, offices or staff).")
+        ),
+        Column(_("Published at"), number_format=DATETIME, width=18),
+        Column(_("Published by"), width=14),
+        Column(_("Reason for the correction"), width=40),
+    ]
+    rows = [
+        [
+            r.scheme.name,
+            r.version,
+            r.get_status_display(),
+            r.results.count(),
+            r.published_at,
+            r.published_by.get_username() if r.published_by else "",
+            r.reason,
+        ]
+        for r in selectors.runs_of(period)
+    ]
+    sheet = Sheet(_("Runs"), columns, rows, heading=period)
+    return workbook_response(f"assessment-{period}.xlsx", [sheet])
 
 
 @login_required

@@ -308,6 +308,43 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def meeting_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting's follow-up actions, every one with its status, as an Excel file."""
+    try:
+        meeting = selectors.meeting_for_user(request.user, request_territory(request), pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    follow_ups = selectors.with_overdue(
+        meeting.follow_ups.select_related("owner", "done_by").order_by("due_date", "id")
+    )
+    columns = [
+        Column(_("Action"), width=40),
+        Column(_("Owner"), width=12),
+        Column(_("Due"), number_format=DATE, width=12),
+        Column(_("Status"), width=10),
+        Column(_("Overdue"), note=_("Open past its due date (the day of the export).")),
+        Column(_("Done at"), number_format=DATETIME, width=18),
+        Column(_("What was done"), width=40),
+    ]
+    rows = [
+        [
+            f.action,
+            f.owner.name,
+            f.due_date,
+            f.get_status_display(),
+            _("yes") if getattr(f, "overdue", False) else "",
+            f.done_at,
+            f.done_note,
+        ]
+        for f in follow_ups
+    ]
+    heading = f"{meeting.topic} · {timezone.localtime(meeting.at):%Y-%m-%d %H:%M}"
+    sheet = Sheet(_("Follow-up actions"), columns, rows, heading=heading)
+    return workbook_response(f"meeting-{meeting.pk}.xlsx", [sheet])
+
+
+@login_required
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     fu = FollowUp.objects.select_related("meeting__leader").filter(pk=pk).first()
