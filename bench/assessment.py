@@ -33,14 +33,11 @@ import datetime as dt
 import io
 import json
 import math
-import os
 import pstats
 import random
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -451,41 +448,17 @@ def table(result: dict[str, Any]) -> str:
 
 
 def postgres_run(url: str, **sizes: Any) -> dict[str, Any] | str:
-    """The run on PostgreSQL in a throwaway database; the result, or why it was skipped."""
-    from bench.duty import _with_db
+    """The run on PostgreSQL in a throwaway database; the result, or why it was not run."""
+    from bench.pg import NotRun, run_child
 
+    code = f"from bench.assessment import _child; _child({json.dumps(sizes)!r})"
     try:
-        import psycopg
-    except ImportError:
-        return "skipped: no psycopg"
-    keep = str(sizes.get("keep") or "")
-    temp = keep or f"wangge_assess_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [temp]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{temp}"')
-    except Exception as exc:
-        return f"skipped: PostgreSQL unreachable ({str(exc).strip().splitlines()[0][:60]})"
-    try:
-        env = {**os.environ, "DATABASE_URL": _with_db(url, temp)}
-        env["DJANGO_SETTINGS_MODULE"] = "wangge.settings"
-        env.setdefault("WANGGE_DATA_DIR", tempfile.mkdtemp(prefix="wangge-assess-"))
-        code = f"from bench.assessment import _child; _child({json.dumps(sizes)!r})"
-        proc = subprocess.run(
-            [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True, timeout=7200
+        result: dict[str, Any] = run_child(
+            url, code, prefix="wangge_assess", keep=str(sizes.get("keep") or "")
         )
-        if proc.returncode != 0:
-            return "failed: see the messages above"
-        result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-        return result
-    finally:
-        try:
-            if not keep:
-                with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{temp}" WITH (FORCE)')
-        except Exception as exc:
-            print(f"  could not drop the database {temp}: {exc}", file=sys.stderr)
+    except NotRun as exc:
+        return str(exc)
+    return result
 
 
 def _child(sizes_json: str) -> None:

@@ -29,14 +29,11 @@ import argparse
 import datetime as dt
 import json
 import math
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import asdict
 from typing import Any
 
@@ -348,38 +345,14 @@ def run_dashboard(
 
 def postgres_rows(url: str, **sizes: int) -> list[Row]:
     """The same run on PostgreSQL, in a throwaway database on the server at ``url``."""
-    from bench.duty import _with_db
+    from bench.pg import NotRun, run_child
 
+    code = f"from bench.dashboard import _child; _child({json.dumps(sizes)!r})"
     try:
-        import psycopg
-    except ImportError:
-        return [Row("dashboard (PostgreSQL)", 0, math.nan, math.nan, "skipped: no psycopg")]
-    temp = f"wangge_dash_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{temp}"')
-    except Exception as exc:
-        reason = str(exc).strip().splitlines()[0][:60]
-        return [Row("dashboard (PostgreSQL)", 0, math.nan, math.nan, f"skipped: {reason}")]
-    try:
-        env = {**os.environ, "DATABASE_URL": _with_db(url, temp)}
-        env["DJANGO_SETTINGS_MODULE"] = "wangge.settings"
-        env.setdefault("WANGGE_DATA_DIR", tempfile.mkdtemp(prefix="wangge-dash-"))
-        code = f"from bench.dashboard import _child; _child({json.dumps(sizes)!r})"
-        proc = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=7200
-        )
-        sys.stderr.write(proc.stderr)
-        if proc.returncode != 0:
-            tail = (proc.stderr.strip().splitlines() or ["?"])[-1][:80]
-            return [Row("dashboard (PostgreSQL)", 0, math.nan, math.nan, f"failed: {tail}")]
-        return [Row(**item) for item in json.loads(proc.stdout.strip().splitlines()[-1])]
-    finally:
-        try:
-            with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{temp}" WITH (FORCE)')
-        except Exception as exc:
-            print(f"  could not drop the database {temp}: {exc}", file=sys.stderr)
+        data = run_child(url, code, prefix="wangge_dash")
+    except NotRun as exc:
+        return [Row("dashboard (PostgreSQL)", 0, math.nan, math.nan, str(exc))]
+    return [Row(**item) for item in data]
 
 
 def _child(sizes_json: str) -> None:

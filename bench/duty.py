@@ -12,15 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import random
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from bench.runner import Row, measure
 
@@ -158,50 +154,25 @@ def ping_rows(label: str, devices: int, batches: int, per_batch: int, seed: int)
     return [base, mine]
 
 
-def _with_db(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def postgres_rows(url: str, devices: int, batches: int, per_batch: int, seed: int) -> list[Row]:
     """The ping benchmark on PostgreSQL, in a child process and a throwaway database."""
+    from bench.pg import NotRun, run_child
+
     shape = f"{devices} devices × {batches} × {per_batch}"
     names = [f"raw executemany, PostgreSQL, {shape}", f"record_pings, PostgreSQL, {shape}"]
-
-    def skipped(reason: str) -> list[Row]:
-        return [Row(n, 0, math.nan, math.nan, note=f"skipped: {reason}") for n in names]
-
     if not url:
-        return skipped("no PostgreSQL URL given")
+        return [
+            Row(n, 0, math.nan, math.nan, note="skipped: no PostgreSQL URL given") for n in names
+        ]
+    code = f"from bench.duty import _child; _child({devices}, {batches}, {per_batch}, {seed})"
     try:
-        import psycopg
-    except ImportError:
-        return skipped("psycopg is not installed")
-    temp = f"wangge_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{temp}"')
-    except Exception as exc:  # unreachable, refused, no right to create a database
-        return skipped(f"PostgreSQL unreachable ({str(exc).strip().splitlines()[0][:60]})")
-    try:
-        env = {**os.environ, "DATABASE_URL": _with_db(url, temp)}
-        env["DJANGO_SETTINGS_MODULE"] = "wangge.settings"
-        code = f"from bench.duty import _child; _child({devices}, {batches}, {per_batch}, {seed})"
-        proc = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=1800
-        )
-        if proc.returncode != 0:
-            tail = (proc.stderr.strip().splitlines() or ["?"])[-1][:80]
-            return skipped(f"the PostgreSQL run failed: {tail}")
-        sys.stderr.write(proc.stderr)
-        data = json.loads(proc.stdout.strip().splitlines()[-1])
-        return [Row(**item) for item in data]
-    finally:
-        try:
-            with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{temp}" WITH (FORCE)')
-        except Exception as exc:
-            print(f"  could not drop the database {temp}: {exc}", file=sys.stderr)
+        if url:
+            return [
+                Row(**item) for item in run_child(url, code, prefix="wangge_bench", timeout=1800)
+            ]
+    except NotRun as exc:
+        reason = str(exc)
+    return [Row(n, 0, math.nan, math.nan, note=reason) for n in names]
 
 
 def _child(devices: int, batches: int, per_batch: int, seed: int) -> None:

@@ -8,6 +8,8 @@ from io import BytesIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from tests.assessment.conftest import closed_case
@@ -45,9 +47,31 @@ def test_the_period_lists_its_runs(assessor_client, run):
     assert f"/assessment/runs/{run.pk}/" in page
 
 
+def test_the_runs_page_costs_the_same_queries_however_many_runs(assessor_client, run):
+    """Each run's subject count and publisher come with the runs, not one query per run."""
+    others = AssessmentRun.objects.filter(period="2019-05").exclude(pk=run.pk)
+    assert others.exists()
+    with CaptureQueriesContext(connection) as many:
+        assert assessor_client.get("/assessment/?period=2019-05").status_code == 200
+    others.delete()
+    with CaptureQueriesContext(connection) as one:
+        assert assessor_client.get("/assessment/?period=2019-05").status_code == 200
+    assert len(many) == len(one)
+
+
 def test_assessing_an_unfinished_month_on_the_page_says_why(assessor_client, cast):
     response = assessor_client.post("/assessment/assess/", {"period": "2099-01"}, follow=True)
     assert "2099-01 has not ended yet" in response.content.decode()
+    assert not AssessmentRun.objects.exists()
+
+
+def test_a_bad_period_sent_to_assess_comes_back_whole_in_the_address(assessor_client, cast):
+    """The typed period is quoted in the redirect, so the page shows what was refused."""
+    response = assessor_client.post("/assessment/assess/", {"period": "2019-05&x=1"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("?period=2019-05%26x%3D1")
+    page = assessor_client.get(response["Location"]).content.decode()
+    assert "is not a month" in page
     assert not AssessmentRun.objects.exists()
 
 

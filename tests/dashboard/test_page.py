@@ -333,3 +333,17 @@ def test_the_minute_job_recomputes_the_panels_of_watched_dashboards(client, cast
     login(client, "supervisor")  # another territory: its own figures, never the operator's
     assert kpi(client.get("/dashboard/panel/states/").content.decode(), "today-reported") == "4"
     assert warm_panels() == 2 * len(PANELS)
+
+
+@pytest.mark.django_db
+def test_the_wall_page_is_watched_once_and_warmed_in_its_own_mode(client, cast, today):
+    """Opening the wall display notes one viewer (wall mode), whose panels the job keeps
+    computed apart from the normal page's."""
+    from wangge.dashboard.views import warm_panels
+
+    login(client, "operator")
+    assert kpi(client.get("/dashboard/?wall=1").content.decode(), "today-reported") == "5"
+    make(cast.east, S.REPORTED, timezone.now())
+    assert warm_panels() == len(PANELS)
+    wall = client.get("/dashboard/?wall=1").content.decode()
+    assert kpi(wall, "today-reported") == "6"

@@ -105,6 +105,17 @@ def test_bad_money_is_refused_with_the_reason(cast, project, api_as):  # noqa: F
     )
     assert r.status_code == 404 and r.json()["field"] == "equipment"
     r = api.post(
+        f"/finance/projects/{project.pk}/expenditures",
+        {
+            "kind": "equipment",
+            "amount": "5",
+            "date": "2019-06-01",
+            "description": "x",
+            "equipment": [10**30],  # beyond any database id: unknown, not a server error
+        },
+    )
+    assert r.status_code == 404 and r.json()["field"] == "equipment"
+    r = api.post(
         f"/finance/projects/{project.pk}/allocations",
         {"kind": "bonus", "amount": "5", "date": "2019-06-01"},
     )

@@ -72,6 +72,11 @@ def test_the_list_shows_each_project_in_yuan_and_wan(client, clerk, project):
     assert "10.00 %" in page  # execution rate 62530 / 625300
     assert "New project" in page
     assert "五进网格" not in client.get("/finance/?year=2020").content.decode()
+    for bad in ("²", "20x9"):  # not a year: every project shown
+        r = client.get("/finance/", {"year": bad})
+        assert r.status_code == 200 and "五进网格" in r.content.decode()
+    r = client.get("/finance/", {"year": "99999999999999999999999"})  # a year with no project
+    assert r.status_code == 200 and "五进网格" not in r.content.decode()
 
 
 def test_the_project_page_shows_allocations_expenditures_and_the_items_bought(
@@ -162,6 +167,23 @@ def test_an_equipment_purchase_is_recorded_from_the_page_and_cancelled(client, c
     assert r.status_code == 400 and "say why" in r.content.decode()
     r = client.post(f"/finance/expenditures/{bought.pk}/cancel/", {"reason": "重复录入"})
     assert r.status_code == 302 and not Expenditure.objects.filter(pk=bought.pk).exists()
+
+
+def test_an_equipment_id_beyond_any_database_id_is_refused_on_the_form(client, clerk, project):
+    client.force_login(clerk)
+    r = client.post(
+        f"/finance/projects/{project.pk}/expenditures/",
+        {
+            "kind": "equipment",
+            "amount": "45000",
+            "date": "2019-12-01",
+            "description": "巡逻车",
+            "equipment": [str(10**30)],
+        },
+    )
+    assert r.status_code == 400
+    assert "not one of the available choices" in _field_block(r.content.decode(), "equipment")
+    assert Expenditure.objects.count() == 1
 
 
 def test_wages_are_not_typed_in_on_the_page(client, clerk, project):

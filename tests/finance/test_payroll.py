@@ -239,6 +239,8 @@ def test_regenerating_a_draft_keeps_deductions_and_follows_the_payees(cast, proj
     [
         ("2019-13", "is not a month"),
         ("May 2019", "is not a month"),
+        ("0000-05", "is not a month"),  # the years of cases.rates.Period.month
+        ("2019-05" * 1000, "^'2019-052019-05.{20,30} is not a month"),  # quoted short
         ("2020-01", "not in 2019"),
     ],
 )

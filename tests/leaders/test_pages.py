@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import UserFactory
@@ -70,6 +72,24 @@ def test_the_leader_sees_their_own_territory_only(client, crew, cases):
     assert "旧街整治会" in html
     assert f"/leaders/meetings/{fu_meeting.pk}/" in html
     assert 'id="new-meeting"' in html and 'id="new-inspection"' in html
+
+
+def test_the_page_costs_the_same_queries_however_many_cases(client, crew, cases, cast):
+    """The overdue and key lists bring each case's grid and category along, not one query
+    per row."""
+    login(client, crew.leader.user)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/leaders/").status_code == 200
+    more = [case_at(cast, EAST, f"东网格案件{n}") for n in range(3)]
+    Case.objects.filter(pk__in=[c.pk for c in more]).update(
+        is_key=True,
+        status=CaseStatus.DISPATCHED,
+        handling_due_at=timezone.now() - dt.timedelta(days=1),
+    )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/leaders/").content.decode()
+    assert all(c.number in page for c in more)
+    assert len(many) == len(few)
 
 
 def test_a_leader_cannot_open_another_leaders_post(client, crew, cases):
@@ -151,6 +171,21 @@ def test_a_bad_follow_up_shows_the_error_and_writes_nothing(client, crew):
 
     assert response.status_code == 400
     assert "Follow-up 1 has no owner" in response.content.decode()
+    assert CoordinationMeeting.objects.count() == 0
+
+
+def test_a_form_without_its_follow_up_rows_is_refused_with_a_message(client, crew):
+    """A POST missing the follow-up rows' management fields (a stale or forged form) is a
+    400 that says so, not a blank form with 200."""
+    login(client, crew.leader.user)
+    at = (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+    response = client.post(
+        "/leaders/meetings/new/", {"post": crew.post.pk, "at": at, "topic": "协调会"}
+    )
+
+    assert response.status_code == 400
+    assert "ManagementForm data is missing" in response.content.decode()
     assert CoordinationMeeting.objects.count() == 0
 
 

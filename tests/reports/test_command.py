@@ -27,6 +27,17 @@ def test_writes_an_addressed_pdf(cast, assessment, tmp_path):
     assert "环卫工丙" in whole and "民警辛" not in whole
 
 
+def test_a_file_that_cannot_be_written_is_one_line_and_exit_1(cast, assessment, tmp_path, capsys):
+    assessment.months["2026-10"] = True
+    out = tmp_path / "no-such-folder" / "b.pdf"
+    with pytest.raises(CommandError) as err:
+        run("2026-10", "-o", str(out))
+    assert f"cannot write {out}: No such file or directory" == str(err.value)
+    assert err.value.returncode == 1
+    assert not out.parent.exists()
+    assert "Wrote" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

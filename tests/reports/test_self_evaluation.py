@@ -410,6 +410,43 @@ def test_a_changed_tier_rule_changes_the_report(year2019):
     assert "重大的疑难案件：一级网格长召集联席会议专题研究（牵头：总网格长）" in text
 
 
+def _scheme_version(subject: str, role: str, valid_from: dt.date, *, active: bool = True):
+    from wangge.assessment.models import Indicator, Scheme
+
+    old = Scheme.objects.filter(subject=subject, role=role, active=True).earliest("valid_from")
+    new = Scheme.objects.create(
+        code=old.code,
+        name=f"{old.name}（{valid_from:%Y-%m}版）",
+        subject=subject,
+        role=role,
+        period=old.period,
+        version=old.version + Scheme.objects.filter(code=old.code).count(),
+        valid_from=valid_from,
+        active=active,
+    )
+    Indicator.objects.create(
+        scheme=new, code="Z", name="新增指标", max_points=Decimal("5"), order=2, kind="manual"
+    )
+    Indicator.objects.create(
+        scheme=new, code="A", name="首项指标", max_points=Decimal("95"), order=1, kind="manual"
+    )
+    return new
+
+
+def test_the_assessment_quotes_the_schemes_in_force_on_31_december(year2019):
+    _scheme_version("community", "", dt.date(2019, 7, 1))  # in force from July: quoted
+    _scheme_version("community", "", dt.date(2020, 1, 1))  # later: not yet
+    _scheme_version("staff", "police", dt.date(2019, 7, 1))
+    _scheme_version("staff", "sanitation", dt.date(2019, 7, 1), active=False)  # switched off
+    text = text_of(self_evaluation(year2019.cast.subdistrict, 2019))
+    assert "按“社区月度考核（2019-07版）”方案每月对各社区进行考核" in text
+    assert "考核内容包括：首项指标（95分）、新增指标（5分）。" in text
+    assert "2020-01版" not in text
+    assert "社区民警按“社区民警月度考核（2019-07版）”（首项指标95分、新增指标5分）" in text
+    assert "环卫保洁人员按“环卫保洁人员月度考核”（在岗在线40分" in text
+    assert "按“街道各办（中心）年度案件处置考核”方案考核" in text
+
+
 def pct(value: Decimal | None) -> str:
     assert value is not None
     return f"{value * 100:.2f}%"

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from wangge.assessment import computations, services
@@ -210,10 +210,12 @@ def ranking(period: str, subject: str, role: str | None = None) -> RankingTable:
 
 
 def runs_of(period: str) -> list[AssessmentRun]:
-    """Every run of a period (all versions), newest version first within each scheme."""
+    """Every run of a period (all versions), newest version first within each scheme; each
+    with ``subject_count``, the number of subjects it ranks."""
     return list(
         AssessmentRun.objects.filter(period=period)
         .select_related("scheme", "published_by")
+        .annotate(subject_count=Count("results"))
         .order_by("scheme__subject", "scheme__role", "scheme__code", "-version")
     )
 

@@ -3,8 +3,8 @@ corrections, the Excel export and the year end. For the assessment group and adm
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wangge.assessment import selectors, services
 from wangge.assessment.export import ranking_sheet
 from wangge.assessment.models import AssessmentRun, Score, YearEndRule
+from wangge.assessment.tasks import previous_month
 from wangge.core.errors import DomainError
 from wangge.core.xlsx import DATETIME, DECIMAL_2, Column, Sheet, workbook_response
 
@@ -30,17 +31,23 @@ def _assessor(request: HttpRequest) -> Any:
 
 
 def _last_month() -> str:
-    first = timezone.localdate().replace(day=1)
-    return f"{(first - dt.timedelta(days=1)):%Y-%m}"
+    return previous_month(timezone.localdate())
+
+
+def _period(request: HttpRequest) -> str:
+    """``?period=`` (a month or a year, services.parse_period), by default last month; a bad
+    one raises DomainError."""
+    period = (request.GET.get("period") or _last_month()).strip()
+    services.parse_period(period)
+    return period
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     _assessor(request)
-    period = (request.GET.get("period") or _last_month()).strip()
     try:
-        services.parse_period(period)
+        period = _period(request)
     except DomainError as exc:
         messages.error(request, exc.message)
         period = _last_month()
@@ -62,9 +69,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def index_export(request: HttpRequest) -> HttpResponse:
     """The period's runs (the index page's table) as an Excel file."""
     _assessor(request)
-    period = (request.GET.get("period") or _last_month()).strip()
     try:
-        services.parse_period(period)
+        period = _period(request)
     except DomainError as exc:
         raise Http404(exc.message) from None
     columns = [
@@ -83,7 +89,7 @@ def index_export(request: HttpRequest) -> HttpResponse:
             r.scheme.name,
             r.version,
             r.get_status_display(),
-            r.results.count(),
+            r.subject_count,  # type: ignore[attr-defined]
             r.published_at,
             r.published_by.get_username() if r.published_by else "",
             r.reason,
@@ -106,7 +112,7 @@ def assess(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(f"{reverse('assessment:index')}?period={period}")
+    return redirect(f"{reverse('assessment:index')}?{urlencode({'period': period})}")
 
 
 def _run(pk: int) -> AssessmentRun:
@@ -121,10 +127,8 @@ def _run(pk: int) -> AssessmentRun:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _assessor(request)
     run = _run(pk)
-    latest = (
-        AssessmentRun.objects.filter(scheme=run.scheme, period=run.period)
-        .order_by("-version")
-        .first()
+    versions = list(
+        AssessmentRun.objects.filter(scheme=run.scheme, period=run.period).order_by("version")
     )
     return render(
         request,
@@ -132,11 +136,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "run": run,
             "table": selectors.run_table(run),
-            "is_latest": latest is not None and latest.pk == run.pk,
+            "is_latest": versions[-1].pk == run.pk,
             "unscored": services.unscored(run) if not run.is_published else [],
-            "versions": AssessmentRun.objects.filter(scheme=run.scheme, period=run.period).order_by(
-                "version"
-            ),
+            "versions": versions,
         },
     )
 

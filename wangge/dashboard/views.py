@@ -157,13 +157,18 @@ def _territory_key(territory: Territory) -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
+def _cache_key(key: str) -> str:
+    """The cache key of ``key`` in the active language."""
+    return f"dashboard:{key}:{get_language()}"
+
+
 def _cached(key: str, build: Callable[[], Any], seconds: int | None = None) -> Any:
     """``build()``, kept ``seconds`` (CACHE_SECONDS) under ``key`` (with the language) in
     Django's cache."""
     seconds = CACHE_SECONDS if seconds is None else seconds
     if seconds <= 0:
         return build()
-    full = f"dashboard:{key}:{get_language()}"
+    full = _cache_key(key)
     value = cache.get(full)
     if value is None:
         value = build()
@@ -186,7 +191,6 @@ def _panel_key(name: str, territory: Territory, wall: bool) -> str:
 
 def panel_html(request: HttpRequest, name: str, territory: Territory, wall: bool) -> SafeString:
     """One panel rendered (its template with the panel's figures), cached per territory."""
-    _remember_viewer(territory, wall)
     return mark_safe(
         _cached(
             _panel_key(name, territory, wall), lambda: _render_panel(name, territory, wall, request)
@@ -205,16 +209,6 @@ VIEWER_SECONDS = 15 * 60
 WARM_SECONDS = 3 * REFRESH_SECONDS
 
 
-def _territory_payload(territory: Territory) -> dict[str, Any]:
-    return {
-        "everything": territory.everything,
-        "district_ids": sorted(territory.district_ids),
-        "subdistrict_ids": sorted(territory.subdistrict_ids),
-        "community_ids": sorted(territory.community_ids),
-        "grid_ids": sorted(territory.grid_ids),
-    }
-
-
 def _remember_viewer(territory: Territory, wall: bool) -> None:
     """Note that this territory's dashboard is being watched (at most one write a minute)."""
     if CACHE_SECONDS <= 0:
@@ -227,7 +221,7 @@ def _remember_viewer(territory: Territory, wall: bool) -> None:
         return
     viewers = {k: v for k, v in viewers.items() if now - v["seen"] < VIEWER_SECONDS}
     viewers[key] = {
-        "territory": _territory_payload(territory),
+        "territory": territory.to_payload(),
         "language": get_language(),
         "wall": wall,
         "seen": now,
@@ -244,16 +238,12 @@ def warm_panels() -> int:
         if now - viewer["seen"] >= VIEWER_SECONDS:
             continue
         raw = viewer["territory"]
-        territory = Territory(
-            everything=bool(raw["everything"]),
-            **{k: frozenset(raw[k]) for k in raw if k != "everything"},
-        )
+        territory = Territory.from_payload(raw)
+        wall = bool(viewer["wall"])
         with translation.override(viewer["language"]):
-            language = get_language()
             for name in PANELS:
-                html = _render_panel(name, territory, bool(viewer["wall"]), None)
-                full = f"dashboard:{_panel_key(name, territory, bool(viewer['wall']))}:{language}"
-                cache.set(full, html, WARM_SECONDS)
+                html = _render_panel(name, territory, wall, None)
+                cache.set(_cache_key(_panel_key(name, territory, wall)), html, WARM_SECONDS)
                 done += 1
     return done
 
@@ -265,6 +255,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     wall = request.GET.get("wall") == "1"
     key = _territory_key(territory)
+    _remember_viewer(territory, wall)
 
     def maps() -> dict[str, Any]:
         duty = selectors.on_duty(territory)
@@ -298,7 +289,9 @@ def panel(request: HttpRequest, name: str) -> HttpResponse:
     """One panel's HTML, for htmx to swap in (the same template as in the page)."""
     if name not in PANELS:
         raise Http404(_("no such panel: %(name)s") % {"name": name})
-    return HttpResponse(panel_html(request, name, request_territory(request), wall=False))
+    territory = request_territory(request)
+    _remember_viewer(territory, wall=False)
+    return HttpResponse(panel_html(request, name, territory, wall=False))
 
 
 # --- Excel exports of the panels' tables (every row, not only those the wall shows) -----------

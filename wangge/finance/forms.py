@@ -16,6 +16,7 @@ from wangge.core.errors import DomainError
 from wangge.org.models import Subdistrict
 
 from .models import AllocationKind
+from .selectors import MAX_ID
 from .services import MANUAL_KINDS, parse_amount
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -94,6 +95,21 @@ class AllocationForm(AmountMixin, forms.Form):
 
 
 class EquipmentChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        # An id beyond what the database holds would overflow the query: refuse it as unknown.
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                known = 0 < int(pk) <= MAX_ID
+            except (TypeError, ValueError):
+                continue  # the parent reports it as not an id
+            if not known:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
+
     def label_from_instance(self, obj: Any) -> str:
         parts = [str(obj.get_category_display()), obj.name]
         if obj.serial:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from wangge.assessment.selectors import performance_wages
+from wangge.cases.rates import Period
 from wangge.core import audit
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.org.territory import Territory
@@ -40,10 +40,9 @@ from .models import (
     PayrollLine,
     PayrollStatus,
 )
+from .selectors import FEN, projects_visible
 from .services import can_manage_budget, parse_amount, record_expenditure
 
-FEN = Decimal("0.01")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # A performance part typed in by hand carries this prefix in its source, so a regenerated
 # draft keeps it instead of taking the assessment's figure again.
 MANUAL = "手工录入："
@@ -100,17 +99,13 @@ def wage_projects_visible(user: Any, territory: Territory) -> QuerySet[BudgetPro
     """The one scoping selector for wage sheets: the finance group sees every project; anyone
     else the projects of the subdistricts their territory covers whole (a subdistrict or a
     district). Someone whose territory is a community or grids only may not read wages."""
-    projects = BudgetProject.objects.select_related("subdistrict")
-    if can_write(user) or territory.everything:
-        return projects
-    if not (territory.subdistrict_ids or territory.district_ids):
+    if can_write(user):
+        return BudgetProject.objects.select_related("subdistrict")
+    if not (territory.everything or territory.subdistrict_ids or territory.district_ids):
         raise Forbidden(
             gettext("wage sheets are for finance staff and the subdistrict or district offices")
         )
-    return projects.filter(
-        Q(subdistrict_id__in=sorted(territory.subdistrict_ids))
-        | Q(subdistrict__district_id__in=sorted(territory.district_ids))
-    )
+    return projects_visible(territory)  # the budget pages' scope
 
 
 def project_get(projects: QuerySet[BudgetProject], pk: int) -> BudgetProject:
@@ -151,16 +146,17 @@ def parse_month(value: Any, project: BudgetProject | None = None) -> Month:
     """``YYYY-MM`` (the rules of ``cases.rates.Period.month``); with a project, a month of the
     project's year that has begun."""
     text = str(value if value is not None else "").strip()
-    m = _MONTH.match(text)
-    if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1:
+    try:
+        label = Period.month(text).label
+    except DomainError:  # said again here in the user's language, on the month field
         raise DomainError(
             gettext(
                 "%(value)s is not a month: use YYYY-MM with a month from 01 to 12, e.g. 2019-05"
             )
-            % {"value": repr(text)},
+            % {"value": repr(text[:40])},
             field="month",
-        )
-    month = Month(int(m[1]), int(m[2]))
+        ) from None
+    month = Month(int(label[:4]), int(label[5:]))
     if project is not None:
         if month.year != project.year:
             raise DomainError(
@@ -624,11 +620,6 @@ def payroll_delete(payroll: Payroll, *, by_user: Any) -> None:
 # --- reads -----------------------------------------------------------------------------------
 
 
-def wan(amount: Decimal) -> Decimal:
-    """Yuan as 万元 (ten thousand yuan), 2 places, as the report shows money."""
-    return (amount / 10000).quantize(FEN, ROUND_HALF_UP)
-
-
 @dataclass(frozen=True)
 class PayrollTotals:
     people: int
@@ -662,13 +653,8 @@ def _totals(people: int, base: Decimal, performance: Decimal, deductions: Decima
 
 
 def payroll_totals(payroll: Payroll) -> PayrollTotals:
-    row = PayrollLine.objects.filter(payroll=payroll).aggregate(
-        people=Count("id"),
-        base=Coalesce(Sum("base"), ZERO),
-        performance=Coalesce(Sum("performance"), ZERO),
-        deductions=Coalesce(Sum("deductions"), ZERO),
-    )
-    return _totals(row["people"], row["base"], row["performance"], row["deductions"])
+    row = Payroll.objects.filter(pk=payroll.pk).aggregate(**_sums())
+    return _totals(row["n_people"], row["sum_base"], row["sum_performance"], row["sum_deductions"])
 
 
 def payrolls_of(project: BudgetProject) -> QuerySet[Payroll]:
@@ -698,6 +684,7 @@ def payroll_get(project: BudgetProject, month: str) -> Payroll:
             % {"project": project, "month": m.label},
             field="month",
         )
+    payroll.project = project  # the pages and the export show it: no second query
     return payroll
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
@@ -117,9 +118,12 @@ def payroll_out(sheet: Payroll) -> dict[str, Any]:
     }
 
 
+def _projects(request: HttpRequest) -> QuerySet[BudgetProject]:
+    return payroll.wage_projects_visible(request.user, request_territory(request))
+
+
 def _project(request: HttpRequest, project_id: int) -> BudgetProject:
-    projects = payroll.wage_projects_visible(request.user, request_territory(request))
-    return payroll.project_get(projects, project_id)
+    return payroll.project_get(_projects(request), project_id)
 
 
 def _sheet(request: HttpRequest, project_id: int, month: str) -> Payroll:
@@ -146,8 +150,7 @@ def sheet_draft(request: HttpRequest, project_id: int, month: str) -> dict[str, 
 def line_patch(request: HttpRequest, line_id: int, data: LineIn) -> dict[str, Any]:
     """Change a draft line: its deductions and their note, or (with a note) its performance."""
     payroll.require_write(request.user)
-    projects = payroll.wage_projects_visible(request.user, request_territory(request))
-    line = payroll.line_get(projects, line_id)
+    line = payroll.line_get(_projects(request), line_id)
     updated = payroll.line_update(
         line,
         by_user=request.user,

@@ -23,6 +23,7 @@ from wangge.org.territory import request_territory
 from . import payroll
 from .models import BudgetProject, Payee, Payroll, PayrollStatus
 from .payroll_forms import DraftForm, LineForm, PayeeEndForm, PayeeForm, ReopenForm
+from .selectors import to_wan
 
 
 def _projects(request: HttpRequest) -> QuerySet[BudgetProject]:
@@ -61,7 +62,7 @@ def _sheet_url(sheet: Payroll) -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """Projects × months: each month's status and net total."""
-    projects = _projects(request)
+    projects = _projects(request).order_by("-year", "subdistrict__name", "name")
     rows = [
         {
             "project": row.project,
@@ -69,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 {"sheet": s, "totals": payroll.totals_of(s) if s is not None else None}
                 for s in row.months
             ],
-            "locked_wan": payroll.wan(row.locked_net),
+            "locked_wan": to_wan(row.locked_net),
         }
         for row in payroll.overview(projects)
     ]

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from wangge.assets.models import Equipment, EquipmentCategory
 from wangge.assets.selectors import equipment_visible
@@ -36,6 +35,7 @@ from .models import (
 FEN = Decimal("0.01")
 WAN = Decimal("10000")
 RATE_PLACES = Decimal("0.0001")  # an execution rate to 0.01 %
+MAX_ID = 2**63 - 1  # the largest key a database id column holds; beyond it an id is unknown
 
 
 def to_wan(amount: Decimal) -> Decimal:
@@ -224,7 +224,7 @@ def purchasable_equipment(project: BudgetProject) -> QuerySet[Equipment]:
 def equipment_by_ids(ids: list[int]) -> list[Equipment]:
     """The items of these ids, in this order; an unknown id is a DomainError (field
     ``equipment``). Whether each may be bought is the service's check."""
-    found = Equipment.objects.in_bulk(ids)
+    found = Equipment.objects.in_bulk([i for i in ids if 0 < i <= MAX_ID])  # no overflow
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(
@@ -418,14 +418,3 @@ def funds_summary(subdistrict: Subdistrict, year: int) -> FundsSummary:
         principles=_lines([p.principles for p in projects]),
         management_rules=_lines([p.management_rules for p in projects]),
     )
-
-
-# Labels the pages and the Excel export share.
-FIGURE_LABELS = {
-    "initial": _("Initial budget"),
-    "adjustments": _("Fiscal adjustments"),
-    "allocated": _("Allocated"),
-    "spent": _("Spent"),
-    "balance": _("Balance"),
-    "execution_rate": _("Execution rate"),
-}

@@ -38,12 +38,12 @@ from .models import (
     BudgetProject,
     Expenditure,
     ExpenditureKind,
+    Payroll,
     PurchaseItem,
 )
-from .selectors import subdistrict_equipment
+from .selectors import FEN, subdistrict_equipment
 
 User = AbstractBaseUser | AnonymousUser | None
-FEN = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -565,8 +565,6 @@ def check_manual_kind(kind: str) -> None:
 
 
 def _booked_by_payroll(expenditure: Expenditure) -> bool:
-    from .models import Payroll
-
     return Payroll.objects.filter(expenditure=expenditure).exists()
 
 

@@ -53,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
     visible = selectors.projects_visible(request_territory(request))
     years = selectors.project_years(visible)
     raw = (request.GET.get("year") or "").strip()
-    year = int(raw) if raw.isdigit() else None
+    year = int(raw) if raw.isascii() and raw.isdigit() else None  # "²".isdigit() is True
     shown = visible.filter(year=year) if year else visible
     rows = selectors.projects_with_figures(shown.order_by("-year", "subdistrict__name", "name"))
     return render(

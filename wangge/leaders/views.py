@@ -22,7 +22,7 @@ from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.xlsx import DATE, DATETIME, Column, Sheet, workbook_response
 from wangge.leaders import selectors, services
 from wangge.leaders.forms import DoneForm, FollowUpForm, InspectionForm, MeetingForm
-from wangge.leaders.models import DEDUCTED_FINDINGS, Finding, FollowUp
+from wangge.leaders.models import DEDUCTED_FINDINGS, CoordinationMeeting, Finding, FollowUp
 from wangge.org.territory import request_territory
 from wangge.people.models import GridRole, LeaderPost, Person, RoleKind
 from wangge.people.selectors import persons_visible
@@ -75,6 +75,14 @@ def _post_cases(post: LeaderPost, now: Any) -> tuple[QuerySet[Case], ...]:
     return open_cases, overdue, key
 
 
+def _open_follow_ups(post: LeaderPost) -> list[FollowUp]:
+    """The open follow-ups of the post's holder (selectors.follow_ups_of), each with
+    ``overdue``; none for a vacant post."""
+    if not post.person:
+        return []
+    return selectors.with_overdue(selectors.follow_ups_of(person=post.person, status="open"))
+
+
 @login_required
 @require_GET
 def leader_page(request: HttpRequest) -> HttpResponse:
@@ -87,11 +95,7 @@ def leader_page(request: HttpRequest) -> HttpResponse:
         return render(request, "leaders/page.html", {"post": None, "posts": []})
     now = timezone.now()
     open_cases, overdue, key = _post_cases(post, now)
-    follow_ups = (
-        selectors.with_overdue(selectors.follow_ups_of(person=post.person, status="open"))
-        if post.person
-        else []
-    )
+    follow_ups = _open_follow_ups(post)
     return render(
         request,
         "leaders/page.html",
@@ -117,11 +121,7 @@ def leader_page(request: HttpRequest) -> HttpResponse:
 
 
 def _follow_ups_sheet(post: LeaderPost) -> Sheet:
-    follow_ups = (
-        selectors.with_overdue(selectors.follow_ups_of(person=post.person, status="open"))
-        if post.person
-        else []
-    )
+    follow_ups = _open_follow_ups(post)
     columns = [
         Column(_("Action"), width=40),
         Column(_("Owner"), width=12),
@@ -178,6 +178,7 @@ def _inspections_sheet(post: LeaderPost) -> Sheet:
 
 
 def _cases_sheet(title: str, cases: QuerySet[Case], due_note: str) -> Sheet:
+    """``cases`` come from cases_visible, which brings each case's grid and category."""
     columns = [
         Column(_("Case"), width=20),
         Column(_("Grid"), width=22),
@@ -195,7 +196,7 @@ def _cases_sheet(title: str, cases: QuerySet[Case], due_note: str) -> Sheet:
             c.reported_at,
             c.handling_due_at,
         ]
-        for c in cases.select_related("grid", "category")
+        for c in cases
     )
     return Sheet(title, columns, rows)
 
@@ -220,6 +221,19 @@ def leader_export(request: HttpRequest) -> HttpResponse:
     ]
     stamp = timezone.localtime().strftime("%Y%m%d")
     return workbook_response(f"leader-{post.pk}-{stamp}.xlsx", sheets)
+
+
+def _meeting(request: HttpRequest, pk: int) -> tuple[CoordinationMeeting, list[FollowUp]]:
+    """The meeting (404 unless the user may read it) and its follow-ups, soonest due first,
+    each with ``overdue``."""
+    try:
+        meeting = selectors.meeting_for_user(request.user, request_territory(request), pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    follow_ups = selectors.with_overdue(
+        meeting.follow_ups.select_related("owner", "done_by").order_by("due_date", "id")
+    )
+    return meeting, follow_ups
 
 
 def _people(request: HttpRequest) -> QuerySet[Person]:
@@ -278,21 +292,15 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         request,
         "leaders/meeting_new.html",
         {"form": form, "rows": rows},
-        status=400 if form.errors or any(rows.errors or []) else 200,
+        # A POST that reaches here was refused (a valid one redirects).
+        status=400 if request.method == "POST" else 200,
     )
 
 
 @login_required
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    territory = request_territory(request)
-    try:
-        meeting = selectors.meeting_for_user(request.user, territory, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-    follow_ups = selectors.with_overdue(
-        meeting.follow_ups.select_related("owner", "done_by").order_by("due_date", "id")
-    )
+    meeting, follow_ups = _meeting(request, pk)
     for fu in follow_ups:
         fu.may_close = services.may_close_follow_up(request.user, fu)  # type: ignore[attr-defined]
     return render(
@@ -311,13 +319,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting's follow-up actions, every one with its status, as an Excel file."""
-    try:
-        meeting = selectors.meeting_for_user(request.user, request_territory(request), pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-    follow_ups = selectors.with_overdue(
-        meeting.follow_ups.select_related("owner", "done_by").order_by("due_date", "id")
-    )
+    meeting, follow_ups = _meeting(request, pk)
     columns = [
         Column(_("Action"), width=40),
         Column(_("Owner"), width=12),

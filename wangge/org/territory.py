@@ -7,6 +7,7 @@ selector takes a Territory, so org stays independent of who the users are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -27,6 +28,26 @@ class Territory:
     @classmethod
     def none(cls) -> Territory:
         return cls()
+
+    _ID_SETS: ClassVar[tuple[str, ...]] = (
+        "district_ids",
+        "subdistrict_ids",
+        "community_ids",
+        "grid_ids",
+    )
+
+    def to_payload(self) -> dict[str, Any]:
+        """Plain, JSON-able data (sorted id lists) that :meth:`from_payload` turns back."""
+        return {"everything": self.everything} | {
+            name: sorted(getattr(self, name)) for name in self._ID_SETS
+        }
+
+    @classmethod
+    def from_payload(cls, raw: dict[str, Any]) -> Territory:
+        return cls(
+            everything=bool(raw.get("everything")),
+            **{name: frozenset(int(i) for i in raw.get(name, ())) for name in cls._ID_SETS},
+        )
 
     @property
     def is_empty(self) -> bool:

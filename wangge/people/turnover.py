@@ -297,10 +297,14 @@ def subdistrict_choices(territory: Territory) -> list[Subdistrict]:
     return list(subdistricts_visible(territory))
 
 
-def subdistrict_pick(territory: Territory, code: str | None) -> Subdistrict | None:
+def subdistrict_pick(
+    territory: Territory, code: str | None, choices: list[Subdistrict] | None = None
+) -> Subdistrict | None:
     """The subdistrict named by its 9-digit code (or its name) among the visible ones; without a
-    code, the territory's only subdistrict, or None when there are several to choose from."""
-    choices = subdistrict_choices(territory)
+    code, the territory's only subdistrict, or None when there are several to choose from.
+    ``choices``: the territory's ``subdistrict_choices`` when the caller has them already."""
+    if choices is None:
+        choices = subdistrict_choices(territory)
     value = (code or "").strip()
     if not value:
         if not choices:

@@ -25,6 +25,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
@@ -160,11 +161,6 @@ TURNOVER_WHERE = "people.turnover.turnover_year"
 
 
 # --- small formatting helpers ----------------------------------------------------------------
-
-
-def wan(amount: Decimal) -> Decimal:
-    """Yuan → 万元, 2 places (as the seed prints money): finance.selectors.to_wan."""
-    return to_wan(amount)
 
 
 def percent(value: Decimal | float | None, places: str = "0.01") -> str:
@@ -328,6 +324,11 @@ class _Report:
     def office(self) -> str:
         return f"{self.sub.name}办事处"
 
+    @cached_property
+    def standards(self) -> dict[str, StaffingStandard]:
+        """The staffing standard by role (read once: three sections quote it)."""
+        return {s.role: s for s in StaffingStandard.objects.all()}
+
     # 一、项目基本情况 ----------------------------------------------------------------------------
 
     def basics(self) -> None:
@@ -407,7 +408,7 @@ class _Report:
         last = dt.date(self.year, 12, 31)
         active = GridRole.objects.active_on(last).filter(grid__in=self.grids)
         counts = dict(active.values_list("role").annotate(n=Count("pk")).order_by())
-        standards = {s.role: s for s in StaffingStandard.objects.all()}
+        standards = self.standards
         rows: list[list[str | int | Decimal | None]] = []
         n = len(self.grids)
         for role, name in ROLE_NAMES.items():
@@ -451,7 +452,7 @@ class _Report:
     def _money(self, amount: Decimal, what: str, key: str) -> str:
         definition = FUNDS_DEFINITIONS_ZH[key]
         return self.src(
-            format(wan(amount), "f"),
+            format(to_wan(amount), "f"),
             what,
             FUNDS_WHERE,
             definition.rstrip("。") + "；报告中以万元列示（元÷10000，四舍五入保留两位小数）。",
@@ -464,7 +465,7 @@ class _Report:
         self.doc.add(
             Heading(1, "二、项目资金使用及管理情况"), Heading(2, "（一）项目资金的到位情况")
         )
-        total = format(wan(funds.allocated), "f")
+        total = format(to_wan(funds.allocated), "f")
         self.doc.add(
             Paragraph(
                 f"{year}年区级财政安排{'、'.join(funds.projects)}经费{total}万元，到位明细如下："
@@ -550,7 +551,7 @@ class _Report:
         )
         self.doc.add(
             Paragraph(
-                f"3.资金支出情况。全年支出{format(wan(funds.spent), 'f')}万元，"
+                f"3.资金支出情况。全年支出{format(to_wan(funds.spent), 'f')}万元，"
                 f"结余{balance}万元，预算执行率{rate}。"
             ),
             Table(
@@ -671,7 +672,7 @@ class _Report:
 
     def duties(self) -> None:
         self.doc.add(Paragraph("3.建立岗位职责制度。街道对“五员”制定了相应的工作职责："))
-        standards = {s.role: s for s in StaffingStandard.objects.all()}
+        standards = self.standards
         for n, (role, name) in enumerate(ROLE_NAMES.items(), 1):
             std = standards.get(role)
             duties = std.duties.strip() if std is not None else ""
@@ -681,21 +682,17 @@ class _Report:
         S = self.src
         last = dt.date(self.year, 12, 31)
         self.doc.add(Paragraph("4.建立绩效考核机制。具体考核方式如下："))
-        community = (
-            Scheme.objects.filter(subject="community", active=True, valid_from__lte=last)
-            .order_by("-valid_from", "-version")
-            .first()
-        )
+        by_subject, by_role, tops = _schemes_in_force(last)
+        community = by_subject.get("community")
         if community is None:
             self.doc.add(Paragraph("（1）对各社区的考核：未配置启用的社区考核方案。"))
         else:
             definition = f"考核方案“{community.name}”第{community.version}版的一级指标分值。"
-            tops = Indicator.objects.filter(scheme=community, parent__isnull=True)
             items = "、".join(
                 f"{i.name}（"
                 + S(_points(i.max_points), f"社区考核：{i.name}分值", INDICATOR, definition)
                 + "分）"
-                for i in tops.order_by("order", "id")
+                for i in tops[community.pk]
             )
             cadence = "每月" if community.period == "monthly" else "每年"
             text = (
@@ -726,33 +723,25 @@ class _Report:
                 f"最后{bottom}名扣除当年街道对社区目标管理绩效考核兑现奖的{pct}，并在一定范围内给予通报批评。"
             )
             self.doc.add(Paragraph(text))
-        units = (
-            Scheme.objects.filter(subject="unit", active=True, valid_from__lte=last)
-            .order_by("-valid_from", "-version")
-            .first()
-        )
+        units = by_subject.get("unit")
         if units is not None:
             self.doc.add(
                 Paragraph(
                     f"（2）对街道各办（中心）的考核：按“{units.name}”方案考核，作为年底评先评优的依据。"
                 )
             )
-        staff = Scheme.objects.filter(subject="staff", active=True, valid_from__lte=last).exclude(
-            role=""
-        )
         linked = set(WageBase.objects.values_list("role", flat=True))
         parts = []
         for role, name in ROLE_NAMES.items():
-            scheme = staff.filter(role=role).order_by("-valid_from", "-version").first()
+            scheme = by_role.get(role)
             if scheme is None:
                 continue
             definition = f"考核方案“{scheme.name}”第{scheme.version}版的一级指标分值。"
-            tops = Indicator.objects.filter(scheme=scheme, parent__isnull=True)
             items = "、".join(
                 i.name
                 + S(_points(i.max_points), f"{name}考核：{i.name}分值", INDICATOR, definition)
                 + "分"
-                for i in tops.order_by("order", "id")
+                for i in tops[scheme.pk]
             )
             use = (
                 "排名成绩与月工资挂钩"
@@ -766,11 +755,11 @@ class _Report:
             self.doc.add(Paragraph("（3）对网格员的考核：未配置启用的网格员考核方案。"))
 
     def staffing(self) -> None:
-        standards = {s.role: s.per_grid for s in StaffingStandard.objects.all()}
+        standards = self.standards
         parts = [
             name
             + self.src(
-                str(standards.get(role, 0)),
+                str(standards[role].per_grid if role in standards else 0),
                 f"每网格{name}配置标准",
                 "people.StaffingStandard.per_grid",
                 "每个基础网格应配置的该岗位人数。",
@@ -869,14 +858,15 @@ class _Report:
             Paragraph(f"2.巡查覆盖情况。全年共统计在岗巡查{n}人日，平均巡查覆盖率{mean}。")
         )
 
-    def linkage(self) -> Any:
+    def linkage(self) -> None:
+        """The linkage paragraph; the year's row is kept for the problems section."""
         period = rates.Period.year(self.year)
         rows = response_times(_territory(self.sub), period.start, period.end, by=())
         row = rows[0] if rows else None
         self.linkage_row = row
         if row is None or not row.calls:
             self.doc.add(Paragraph("3.五员联动情况。本年度无联动呼叫数据。"))
-            return None
+            return
         where = "field.linkage.selectors.response_times"
         S = self.src
         calls = S(
@@ -899,7 +889,6 @@ class _Report:
                 f"3.五员联动情况。全年发起联动呼叫{calls}次，响应时间中位数{ack}分钟，到场时间中位数{arrive}分钟。"
             )
         )
-        return row
 
     # 五、存在的问题 ------------------------------------------------------------------------------
 
@@ -1009,6 +998,29 @@ class _Report:
 
     def footer(self) -> None:
         self.doc.add(Paragraph(self.office), Paragraph(_date_zh(self.written_on)))
+
+
+def _schemes_in_force(
+    last: dt.date,
+) -> tuple[dict[str, Scheme], dict[str, Scheme], dict[int, list[Indicator]]]:
+    """The active schemes in force on ``last`` (the latest ``valid_from``, then version): by
+    subject, the staff ones by role; and each of those schemes' top-level indicators in order.
+    Two queries."""
+    by_subject: dict[str, Scheme] = {}
+    by_role: dict[str, Scheme] = {}
+    for scheme in Scheme.objects.filter(active=True, valid_from__lte=last).order_by(
+        "-valid_from", "-version"
+    ):
+        by_subject.setdefault(scheme.subject, scheme)
+        if scheme.subject == "staff" and scheme.role:
+            by_role.setdefault(scheme.role, scheme)
+    tops: dict[int, list[Indicator]] = defaultdict(list)
+    chosen = {s.pk for s in (*by_subject.values(), *by_role.values())}
+    for indicator in Indicator.objects.filter(scheme_id__in=chosen, parent__isnull=True).order_by(
+        "order", "id"
+    ):
+        tops[indicator.scheme_id].append(indicator)
+    return by_subject, by_role, tops
 
 
 def _points(value: Decimal) -> str:

@@ -4,6 +4,7 @@ and the annual self-evaluation report of a subdistrict (Word, PDF)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,7 @@ from wangge.people.groups import (
 )
 from wangge.reports import bulletin as bulletins
 from wangge.reports import self_evaluation as evaluations
+from wangge.reports.document import Document
 from wangge.reports.document import render as render_document
 from wangge.reports.ranking import COMMUNITY, NoRun, fetch
 
@@ -50,18 +52,20 @@ CONTENT_TYPES = {
 }
 
 
-def may_read_reports(user: Any) -> bool:
-    """The assessment group, the centre's operators and the admins."""
+def _in_groups(user: Any, groups: frozenset[str]) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_superuser or user.groups.filter(name__in=READERS).exists())
+    return bool(user.is_superuser or user.groups.filter(name__in=groups).exists())
+
+
+def may_read_reports(user: Any) -> bool:
+    """The assessment group, the centre's operators and the admins."""
+    return _in_groups(user, READERS)
 
 
 def may_read_self_evaluation(user: Any) -> bool:
     """Those who read the bulletins, the finance staff and the grid leaders."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return bool(user.is_superuser or user.groups.filter(name__in=EVALUATION_READERS).exists())
+    return _in_groups(user, EVALUATION_READERS)
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -157,9 +161,24 @@ def _list_page(request: HttpRequest, error: str = "", status: int = 200) -> Http
 @login_required
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
-    if not (may_read_reports(request.user) or may_read_self_evaluation(request.user)):
+    if not may_read_self_evaluation(request.user):  # EVALUATION_READERS include READERS
         raise PermissionDenied("the reports are for the assessment group, operators and admins")
     return _list_page(request)
+
+
+def _download(build: Callable[[], Document], name: Callable[[], str], ext: str) -> HttpResponse:
+    """The built document as a ``ext`` download named ``name()``; 404 for what is not there,
+    400 with the reason for a bad request."""
+    try:
+        data = render_document(build(), ext)
+        file_name = name()
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except DomainError as exc:
+        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=CONTENT_TYPES[ext])
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    return response
 
 
 @login_required
@@ -167,17 +186,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def bulletin_download(request: HttpRequest, period: str, ext: str) -> HttpResponse:
     _require_reader(request)
     audience = request.GET.get("audience") or None
-    try:
-        doc = bulletins.bulletin(period, audience)
-        data = render_document(doc, ext)
-        name = bulletins.file_name(period, audience, ext)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-    except DomainError as exc:
-        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=CONTENT_TYPES[ext])
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return _download(
+        lambda: bulletins.bulletin(period, audience),
+        lambda: bulletins.file_name(period, audience, ext),
+        ext,
+    )
 
 
 @login_required
@@ -210,13 +223,10 @@ def self_evaluation_download(request: HttpRequest, code: str, year: str, ext: st
     _require_evaluation_reader(request)
     try:
         subdistrict = evaluations.subdistrict_for(code, request_territory(request))
-        doc = evaluations.self_evaluation(subdistrict, year)
-        data = render_document(doc, ext)
-        name = evaluations.file_name(subdistrict, year, ext)
     except NotFound as exc:
         raise Http404(exc.message) from None
-    except DomainError as exc:
-        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=CONTENT_TYPES[ext])
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return _download(
+        lambda: evaluations.self_evaluation(subdistrict, year),
+        lambda: evaluations.file_name(subdistrict, year, ext),
+        ext,
+    )

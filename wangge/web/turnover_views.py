@@ -31,15 +31,16 @@ from wangge.people.turnover import (
 
 
 def _request_figures(
-    request: HttpRequest,
+    request: HttpRequest, choices: list[Subdistrict] | None = None
 ) -> tuple[Subdistrict | None, TurnoverFigures | None, DomainError | None]:
-    """The subdistrict and figures the query asks for, or the error to show."""
+    """The subdistrict and figures the query asks for, or the error to show; ``choices``: the
+    territory's subdistricts when the caller has them already."""
     territory = request_territory(request)
     try:
         start, end = parse_period(
             request.GET.get("from"), request.GET.get("to"), today=timezone.localdate()
         )
-        sub = subdistrict_pick(territory, request.GET.get("subdistrict"))
+        sub = subdistrict_pick(territory, request.GET.get("subdistrict"), choices)
         return sub, (turnover(sub, start, end) if sub is not None else None), None
     except DomainError as exc:
         return None, None, exc
@@ -51,14 +52,14 @@ def _percent(value: Any) -> str:
 
 @login_required
 def turnover_view(request: HttpRequest) -> HttpResponse:
-    territory = request_territory(request)
-    sub, figures, error = _request_figures(request)
+    choices = subdistrict_choices(request_territory(request))
+    sub, figures, error = _request_figures(request, choices)
     today = timezone.localdate()
     query = request.GET.copy()
     if sub is not None and not query.get("subdistrict"):
         query["subdistrict"] = sub.full_code
     context: dict[str, Any] = {
-        "subdistricts": subdistrict_choices(territory),
+        "subdistricts": choices,
         "subdistrict": sub,
         "chosen": request.GET.get("subdistrict") or (sub.full_code if sub else ""),
         "date_from": request.GET.get("from") or f"{today.year}-01-01",

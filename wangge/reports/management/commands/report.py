@@ -4,14 +4,12 @@ file's extension."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
+from django.core.management.base import BaseCommand, CommandParser
 
-from wangge.core.errors import DomainError
-from wangge.reports.document import FORMATS, render
+from wangge.reports.cli import write_document
+from wangge.reports.document import Document
 from wangge.reports.self_evaluation import self_evaluation, subdistrict_for
 
 KINDS = ("self-evaluation",)
@@ -38,25 +36,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        output = Path(str(options["output"]))
-        if output.suffix.lower() not in FORMATS:
-            raise CommandError(
-                f"{output.name!r} does not end in .docx or .pdf: the extension picks the format",
-                returncode=2,
-            )
-        try:
+        def build() -> Document:
             subdistrict = subdistrict_for(str(options["subdistrict"]))
-            doc = self_evaluation(subdistrict, str(options["year"]))
-            data = render(doc, output.suffix)
-        except DomainError as exc:
-            raise CommandError(exc.message, returncode=2) from None
-        except DatabaseError as exc:
-            raise CommandError(
-                f"database error: {str(exc).strip()} (has `wangge migrate` been run?)",
-                returncode=1,
-            ) from None
-        try:
-            output.write_bytes(data)
-        except OSError as exc:
-            raise CommandError(f"cannot write {output}: {exc.strerror}", returncode=1) from None
-        self.stderr.write(f"Wrote {doc.title} to {output} ({len(data):,} bytes).")
+            return self_evaluation(subdistrict, str(options["year"]))
+
+        self.stderr.write(write_document(str(options["output"]), build))
